@@ -1,0 +1,47 @@
+"""The briefing: the one typed object every renderer and caller sees."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Mode = Literal["extractive", "abstractive+extractive"]
+Ordering = Literal["chronological", "importance"]
+
+
+class KeyPoint(BaseModel):
+    text: str
+    sources: list[str] = Field(description="ids of every article that reports this point")
+    article_id: str = Field(description="id of the article whose wording is kept")
+    score: float = 0.0
+
+
+class ArticleBrief(BaseModel):
+    id: str
+    title: str
+    source: str | None = None
+    url: str | None = None
+    published_at: datetime | None = None
+    summary: str
+    summary_kind: Literal["extractive", "abstractive"] = "extractive"
+
+
+class Headline(BaseModel):
+    text: str
+    sources: list[str]
+    origin: Literal["engine", "model"] = "engine"
+
+
+class Briefing(BaseModel):
+    headline: Headline
+    focus: str
+    mode: Mode
+    model: str | None = None
+    ordering: Ordering
+    key_points: list[KeyPoint]
+    articles: list[ArticleBrief]
+    warnings: list[str] = Field(default_factory=list)
+    timings: dict[str, float] = Field(default_factory=dict, description="seconds per stage")
+    word_count: int = 0

@@ -1,0 +1,1 @@
+"""Arabic text processing: HTML to text, cleaning, normalization for matching, sentence splitting."""

@@ -1,0 +1,49 @@
+"""Arabic normalization for matching only; the text shown to readers keeps its spelling."""
+
+from __future__ import annotations
+
+import re
+
+import pyarabic.araby as araby
+
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]+|[0-9]+(?:[.,][0-9]+)*|[A-Za-z]+")
+_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
+
+
+def normalize(text: str) -> str:
+    """Fold spelling variants: diacritics, tatweel, alef/hamza forms, ى→ي, ة→ه, Arabic-Indic digits."""
+    text = araby.strip_diacritics(text)
+    text = araby.strip_tatweel(text)
+    text = araby.normalize_ligature(text)
+    text = re.sub("[أإآٱ]", "ا", text)
+    text = text.replace("ى", "ي").replace("ة", "ه").replace("ؤ", "و").replace("ئ", "ي")
+    return text.translate(_DIGITS)
+
+
+def words(text: str) -> list[str]:
+    """Normalized word tokens (Arabic words, numbers with their separators, Latin words lower-cased)."""
+    return [w.lower() for w in _WORD.findall(normalize(text))]
+
+
+def stem(word: str) -> str:
+    """A light stem: drop the article and common one-letter proclitics so الاتفاق ~ اتفاق ~ والاتفاق."""
+    for prefix in _PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            return word[len(prefix):]
+    if len(word) >= 5 and word[0] in "وفب":
+        return word[1:]
+    return word
+
+
+def stems(text: str) -> list[str]:
+    return [stem(w) for w in words(text)]
+
+
+def arabic_letter_count(text: str) -> int:
+    return len(_ARABIC_LETTER.findall(text))
+
+
+def has_arabic(text: str, minimum: int = 10) -> bool:
+    return arabic_letter_count(text) >= minimum
