@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
-from typing import Any, Mapping
+from datetime import UTC, date, datetime, time
+from typing import Any
 
 from dateutil import parser as date_parser
 
@@ -25,7 +26,7 @@ class Article:
 
 def content_id(title: str, text: str) -> str:
     """A stable id derived from the content, used when the caller gives none."""
-    digest = hashlib.sha256(f"{title}\n{text}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
     return digest[:12]
 
 
@@ -45,7 +46,7 @@ def parse_published_at(value: Any, field_name: str = "published_at") -> datetime
     else:
         raise InputError(f"not a date: {value!r}", field_name)
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
     return parsed
 
 
