@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -28,6 +29,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = 4 * 1024 * 1024
     max_articles: int = 100
     max_article_chars: int = 100_000
+    max_focus_chars: int = 1_000
+    # "background": /readyz says 503 until the model is loaded; "sync": load inside create_app
+    # (gunicorn sets it so the model loads once in the master before fork).
+    model_load: Literal["background", "sync"] = "background"
+    log_level: str = "INFO"
 
     def api_key_list(self) -> list[str]:
         return [key.strip() for key in self.api_keys.split(",") if key.strip()]

@@ -2,11 +2,97 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
+from datetime import datetime
 
+import numpy as np
+
+from app import prompts
 from app.articles import Article
-from app.briefing import Briefing
-from app.summarizer import ArticleSummarizer, ModelStatus
+from app.briefing import ArticleBrief, Briefing, Headline, KeyPoint
+from app.config import get_settings
+from app.documents import Document, content_terms, is_usable, prepare
+from app.errors import InputError
+from app.extractive.selector import KeySentence, SentenceScores, select_key_sentences, summarize_single
+from app.extractive.vectors import SentenceSpace
+from app.summarizer import NO_MODEL, ArticleSummarizer, ModelStatus, SummaryRequest
+from app.text.clean import is_boilerplate
+from app.text.normalize import has_arabic
+
+ARTICLE_SUMMARY_WORDS = 35
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _prepare_all(articles: Sequence[Article]) -> tuple[list[Document], list[str]]:
+    if not articles:
+        raise InputError("no articles given", "articles")
+    documents, warnings = [], []
+    for article in articles:
+        document = prepare(article, len(documents))
+        if is_usable(document):
+            documents.append(document)
+        else:
+            warnings.append(f"article {article.id}: no Arabic sentences found; left out")
+    if not documents:
+        raise InputError("no Arabic text in any article", "articles")
+    return documents, warnings
+
+
+def _article_summary(document: Document, scored: SentenceScores, key_texts: set[str], start: int) -> str:
+    """The article's best sentence that is short enough and not already a key point."""
+    count = len(document.sentences)
+    order = np.argsort(-scored.scores[start : start + count])
+    for i in order:
+        sentence = document.sentences[int(i)]
+        if sentence.text not in key_texts and _words(sentence.text) <= ARTICLE_SUMMARY_WORDS:
+            return sentence.text
+    words = document.sentences[int(order[0])].text.split()
+    return " ".join(words[:ARTICLE_SUMMARY_WORDS]) + ("…" if len(words) > ARTICLE_SUMMARY_WORDS else "")
+
+
+def _headline(documents: list[Document], key_sentences: list[KeySentence]) -> Headline:
+    """The article title that best matches the key points; the top key point when no title fits."""
+    titles = [
+        (i, d.article.title.strip())
+        for i, d in enumerate(documents)
+        if 3 <= _words(d.article.title) <= 25 and has_arabic(d.article.title, 5) and not is_boilerplate(d.article.title)
+    ]
+    if titles and key_sentences:
+        space = SentenceSpace([k.sentence.terms for k in key_sentences] + [content_terms(t) for _, t in titles])
+        points, candidates = space.matrix[: len(key_sentences)], space.matrix[len(key_sentences) :]
+        weights = np.array([k.score for k in key_sentences])
+        match = np.asarray((candidates @ points.T).toarray()) @ weights
+        questions = np.array([t.rstrip().endswith(("?", "؟")) for _, t in titles])
+        match = match * np.where(questions, 0.5, 1.0)
+        best = int(np.argmax(match))
+        index, text = titles[best]
+        covered = {index}
+        for k in key_sentences:
+            if k.sentence.article_index == index:
+                covered.update(k.sources)
+        return Headline(text=text, sources=[documents[i].article.id for i in sorted(covered)])
+    if key_sentences:
+        top = max(key_sentences, key=lambda k: k.score)
+        return Headline(text=top.sentence.text, sources=[documents[i].article.id for i in top.sources])
+    return Headline(text=documents[0].article.title, sources=[documents[0].article.id])
+
+
+def _order(key_sentences: list[KeySentence], documents: list[Document]) -> tuple[list[KeySentence], str]:
+    """Chronological by the earliest reporting article when every point has a date, else by importance."""
+
+    def first_date(k: KeySentence) -> datetime | None:
+        dates = [documents[i].published_at for i in k.sources if documents[i].published_at]
+        return min(dates) if dates else None
+
+    dated = [(first_date(k), k) for k in key_sentences]
+    if key_sentences and all(d is not None for d, _ in dated):
+        ordered = sorted(dated, key=lambda pair: (pair[0], pair[1].sentence.article_index, pair[1].sentence.position))
+        return [k for _, k in ordered], "chronological"
+    return sorted(key_sentences, key=lambda k: -k.score), "importance"
 
 
 def build_briefing(
@@ -18,4 +104,87 @@ def build_briefing(
     model_status: ModelStatus | None = None,
 ) -> Briefing:
     """One sourced briefing of an article set. Raises app.errors.InputError for unusable input."""
-    raise NotImplementedError  # being written now
+    settings = get_settings()
+    focus = (focus or "").strip() or prompts.default_focus()
+    max_words = settings.max_words if max_words is None else max_words
+    if max_words < 20:
+        raise InputError("must be at least 20", "max_words")
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    documents, warnings = _prepare_all(articles)
+    timings["prepare"] = time.perf_counter() - started
+
+    mark = time.perf_counter()
+    headline_budget = 20
+    key_sentences, scored = select_key_sentences(
+        documents, focus, max_words - headline_budget, settings.max_key_points
+    )
+    headline = _headline(documents, key_sentences)
+    key_sentences, ordering = _order(key_sentences, documents)
+    timings["select"] = time.perf_counter() - mark
+
+    key_texts = {k.sentence.text for k in key_sentences}
+    starts = np.cumsum([0] + [len(d.sentences) for d in documents])
+    summaries = [_article_summary(d, scored, key_texts, int(starts[i])) for i, d in enumerate(documents)]
+    kinds = ["extractive"] * len(documents)
+    status = model_status or NO_MODEL
+    if summarizer is not None:
+        mark = time.perf_counter()
+        requests = [
+            SummaryRequest(d.article.id, "\n".join(s.text for s in d.sentences), [s.text for s in d.sentences], summaries[i])
+            for i, d in enumerate(documents)
+        ]
+        for i, result in enumerate(summarizer.summarize(requests)):
+            summaries[i] = result.summary
+            kinds[i] = result.kind
+            warnings.extend(f"article {result.article_id}: {note}" for note in result.notes)
+        timings["abstractive"] = time.perf_counter() - mark
+        mode, model_name = "abstractive+extractive", summarizer.model_name
+    else:
+        mode, model_name = "extractive", None
+        warnings.insert(0, f"extractive only: {status.reason}")
+
+    ids = [d.article.id for d in documents]
+    key_points = [
+        KeyPoint(
+            text=k.sentence.text,
+            sources=[ids[i] for i in k.sources],
+            article_id=ids[k.sentence.article_index],
+            score=round(k.score, 4),
+        )
+        for k in key_sentences
+    ]
+    briefs = [
+        ArticleBrief(
+            id=d.article.id,
+            title=d.article.title,
+            source=d.article.source,
+            url=d.article.url,
+            published_at=d.published_at,
+            summary=summaries[i],
+            summary_kind=kinds[i],  # type: ignore[arg-type]
+        )
+        for i, d in enumerate(documents)
+    ]
+    timings["total"] = time.perf_counter() - started
+    return Briefing(
+        headline=headline,
+        focus=focus,
+        mode=mode,  # type: ignore[arg-type]
+        model=model_name,
+        ordering=ordering,  # type: ignore[arg-type]
+        key_points=key_points,
+        articles=briefs,
+        warnings=warnings,
+        timings={k: round(v, 4) for k, v in timings.items()},
+        word_count=_words(headline.text) + sum(_words(p.text) for p in key_points),
+    )
+
+
+def summarize_document(text: str, title: str, max_words: int) -> str:
+    """Single-document extractive summary within max_words (used by the EASC evaluation)."""
+    document = prepare(Article(id="doc", title=title, text=text), 0)
+    chosen = summarize_single(document, title, max_words)
+    words = " ".join(s.text for s in chosen).split()
+    return " ".join(words[:max_words])

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pyarabic.araby as araby
 
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]+|[0-9]+(?:[.,][0-9]+)*|[A-Za-z]+")
+# Light10 (Larkey, Ballesteros & Connell 2007), on normalized text, plus the tanween alef of news prose.
 _PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
+_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 
 
 def normalize(text: str) -> str:
@@ -19,6 +22,7 @@ def normalize(text: str) -> str:
     text = araby.normalize_ligature(text)
     text = re.sub("[أإآٱ]", "ا", text)
     text = text.replace("ى", "ي").replace("ة", "ه").replace("ؤ", "و").replace("ئ", "ي")
+    text = text.replace("اميرك", "امريك")  # أميركي and أمريكي are one word in two spellings
     return text.translate(_DIGITS)
 
 
@@ -27,13 +31,20 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(normalize(text))]
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A light stem: drop the article and common one-letter proclitics so الاتفاق ~ اتفاق ~ والاتفاق."""
+    """A light stem of a normalized word, so الاتفاق, والاتفاقات, اتفاقيه and اتفاقا share اتفاق."""
+    if len(word) >= 4 and word[0] == "و":
+        word = word[1:]
     for prefix in _PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
-            return word[len(prefix):]
-    if len(word) >= 5 and word[0] in "وفب":
-        return word[1:]
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            word = word[len(prefix):]
+            break
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            word = word[: -len(suffix)]
+    if len(word) >= 5 and word.endswith("ا"):
+        word = word[:-1]
     return word
 
 

@@ -1,0 +1,116 @@
+"""The day's report: ranked stories with their briefings, the other news, counts and timings."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from functools import lru_cache
+
+import jinja2
+from pydantic import BaseModel, Field
+
+from app.articles import Article
+from app.briefing import Briefing
+from app.prompts import template_dir
+
+FORMATS = {"md": "daily.md.j2", "html": "daily.html.j2", "json": ""}
+
+
+class ArticleRef(BaseModel):
+    id: str
+    title: str
+    source: str | None = None
+    url: str | None = None
+    published_at: datetime | None = None
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleRef:
+        return cls(
+            id=article.id,
+            title=article.title,
+            source=article.source,
+            url=article.url,
+            published_at=article.published_at,
+        )
+
+
+class StoryReport(BaseModel):
+    rank: int
+    anchor: str = Field(description="HTML id of the story's section")
+    outlets: list[str]
+    keywords: list[str] = Field(default_factory=list, description="the cluster's strongest stems")
+    articles: list[ArticleRef]
+    briefing: Briefing | None = None
+    error: str | None = Field(default=None, description="why there is no briefing for this story")
+
+    @property
+    def title(self) -> str:
+        if self.briefing is not None:
+            return self.briefing.headline.text
+        return self.articles[0].title or "—"
+
+
+class Counts(BaseModel):
+    articles_read: int
+    articles_undated: int
+    articles_on_day: int
+    stories: int
+    other_news: int
+    failed_stories: int = 0
+    input_problems: int = 0
+
+
+class DailyReport(BaseModel):
+    date: date
+    timezone: str
+    generated_at: datetime
+    source: str = Field(description="the input file or folder")
+    mode: str = Field(description="extractive | abstractive+extractive | service URL")
+    stories: list[StoryReport]
+    other_news: list[ArticleRef]
+    counts: Counts
+    timings: dict[str, float] = Field(default_factory=dict, description="seconds per stage")
+    warnings: list[str] = Field(default_factory=list)
+
+
+def source_labels(story: StoryReport) -> dict[str, str]:
+    """Article id -> the outlet (or title) a reader sees next to a key point."""
+    return {a.id: a.source or a.title or a.id for a in story.articles}
+
+
+@lru_cache(maxsize=2)
+def _environment(html: bool) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dir()),
+        autoescape=html,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["md"] = markdown_text
+    environment.filters["day_time"] = _day_time
+    environment.globals["source_labels"] = source_labels
+    return environment
+
+
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
+
+
+def markdown_text(value: object) -> str:
+    """Text shown as-is in Markdown: no emphasis, links, headings or raw HTML from an article."""
+    return " ".join(str(value).split()).translate(_MARKDOWN_SPECIAL)
+
+
+def _day_time(value: datetime | None) -> str:
+    return value.strftime("%H:%M") if value else ""
+
+
+def render(report: DailyReport, fmt: str) -> str:
+    """The report as Markdown ("md"), HTML ("html") or JSON ("json")."""
+    if fmt == "json":
+        return json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r}")
+    template = _environment(fmt == "html").get_template(FORMATS[fmt])
+    return template.render(report=report)

@@ -1,0 +1,1 @@
+"""Extractive selection: one scoring idea per module, combined in selector.py."""

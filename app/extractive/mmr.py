@@ -1,0 +1,69 @@
+"""Maximal Marginal Relevance (Carbonell & Goldstein 1998) under a word budget, folding repeats.
+
+A candidate too similar to a kept sentence is a repeat: it is not shown, but its article becomes a
+source of the kept one, so a fact reported by several outlets is said once and credited to all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Pick:
+    index: int
+    repeats: list[int] = field(default_factory=list)
+
+
+def select(
+    scores: np.ndarray,
+    similarity: np.ndarray,
+    lengths: np.ndarray,
+    *,
+    budget_words: int,
+    max_items: int,
+    trade_off: float = 0.7,
+    repeat_threshold: float = 0.45,
+) -> list[Pick]:
+    picks: list[Pick] = []
+    used = 0
+    remaining = set(range(len(scores)))
+    while remaining and len(picks) < max_items:
+        candidates = np.fromiter(remaining, dtype=int)
+        if picks:
+            kept = np.array([p.index for p in picks])
+            redundancy = similarity[np.ix_(candidates, kept)].max(axis=1)
+        else:
+            redundancy = np.zeros(len(candidates))
+        repeats = redundancy >= repeat_threshold
+        for candidate in candidates[repeats]:
+            owner = max(picks, key=lambda p: similarity[candidate, p.index])
+            owner.repeats.append(int(candidate))
+            remaining.discard(int(candidate))
+        fresh = ~repeats
+        if not fresh.any():
+            break
+        marginal = trade_off * scores[candidates[fresh]] - (1 - trade_off) * redundancy[fresh]
+        best = int(candidates[fresh][int(np.argmax(marginal))])
+        remaining.discard(best)
+        if used + lengths[best] > budget_words:
+            if used >= 0.8 * budget_words:
+                break
+            continue
+        picks.append(Pick(best))
+        used += int(lengths[best])
+    _attach_repeats(picks, remaining, similarity, repeat_threshold)
+    return picks
+
+
+def _attach_repeats(picks: list[Pick], remaining: set[int], similarity: np.ndarray, threshold: float) -> None:
+    """Sentences never reached by the loop still credit their article when they repeat a kept one."""
+    if not picks or not remaining:
+        return
+    kept = np.array([p.index for p in picks])
+    for candidate in remaining:
+        row = similarity[candidate, kept]
+        if row.max() >= threshold:
+            picks[int(np.argmax(row))].repeats.append(candidate)

@@ -1,0 +1,129 @@
+"""Fact guard: keep a generated sentence only if its numbers and name-like words occur in the source.
+
+"Name-like" is deliberately simple and strict: any word that is not in the editable list of common
+words (prompts/guard_common_words.txt) must occur in the article, compared after Arabic normalization
+and light stemming, allowing a short inflection difference (لبنان ~ اللبناني). Persons, places and
+organizations the model invents are caught this way, at the price of also rejecting some honest
+paraphrases; a rejected sentence is dropped and, if nothing is left, the article's best extracted
+sentence stands in for the summary. Every drop is recorded in the result's notes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from app.text.normalize import normalize, stem, words
+
+_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
+# Sentence ends only where the terminator is followed by space, so 1.5 and 2,300 stay whole.
+_SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+")
+
+
+def _numbers(text: str) -> list[str]:
+    folded = normalize(text).replace("٫", ".").replace("٬", ",")
+    # 2,300 and 2300 are the same number; a trailing ".0" is not worth a rejection either.
+    return [re.sub(r"(?<=\d),(?=\d{3})", "", n).removesuffix(".0") for n in _NUMBER.findall(folded)]
+
+
+def split_generated(summary: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(summary) if s and s.strip()]
+
+
+@dataclass
+class SourceFacts:
+    """What an article states, in matchable form."""
+
+    numbers: set[str]
+    stems: set[str]
+    _by_prefix: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, text: str) -> SourceFacts:
+        stems = {stem(w) for w in words(text) if not w[0].isdigit()}
+        by_prefix: dict[str, set[str]] = {}
+        for s in stems:
+            by_prefix.setdefault(s[:3], set()).add(s)
+        return cls(numbers=set(_numbers(text)), stems=stems, _by_prefix=by_prefix)
+
+    def has_word(self, word_stem: str) -> bool:
+        if word_stem in self.stems:
+            return True
+        if len(word_stem) < 4:
+            return False
+        # Same word with a different suffix or nisba ending: long shared prefix, at most 2 letters apart.
+        for candidate in self._by_prefix.get(word_stem[:3], ()):
+            shared = len(_common_prefix(candidate, word_stem))
+            if shared >= 4 and shared >= max(len(candidate), len(word_stem)) - 2:
+                return True
+        return False
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def unsupported_terms(sentence: str, source: SourceFacts, common: frozenset[str]) -> list[str]:
+    """Numbers and name-like words of `sentence` that its source does not contain, in order."""
+    missing = [n for n in _numbers(sentence) if n not in source.numbers]
+    for word in words(sentence):
+        if word[0].isdigit():
+            continue
+        word_stem = stem(word)
+        if word in common or word_stem in common or len(word_stem) < 2:
+            continue
+        if not source.has_word(word_stem) and word not in missing:
+            missing.append(word)
+    return missing
+
+
+@dataclass
+class GuardedSummary:
+    text: str
+    kind: Literal["abstractive", "extractive"]
+    notes: list[str]
+
+
+def guard_summary(
+    summary: str,
+    source_text: str,
+    fallback: str,
+    *,
+    article_id: str,
+    common_words: frozenset[str] = frozenset(),
+    max_unsupported_words: int = 0,
+) -> GuardedSummary:
+    """Drop generated sentences with unsupported facts; fall back to `fallback` when none survive."""
+    source = SourceFacts.of(source_text)
+    kept: list[str] = []
+    notes: list[str] = []
+    for sentence in split_generated(summary):
+        missing = unsupported_terms(sentence, source, common_words)
+        invented_numbers = [t for t in missing if t[0].isdigit()]
+        if invented_numbers or len(missing) > max_unsupported_words:
+            notes.append(
+                f"fact guard: dropped a generated sentence of article {article_id}: "
+                f"{', '.join(missing[:6])} not found in the article"
+            )
+        else:
+            kept.append(sentence)
+    if kept:
+        return GuardedSummary(" ".join(kept), "abstractive", notes)
+    if notes:
+        notes.append(f"fact guard: article {article_id} summarized by its key sentence instead")
+    else:
+        notes.append(f"model gave no summary for article {article_id}; its key sentence is used")
+    return GuardedSummary(fallback, "extractive", notes)
+
+
+def common_word_set(lines: tuple[str, ...] | list[str]) -> frozenset[str]:
+    """Normalized forms and stems of the common-word list, ready for unsupported_terms."""
+    out: set[str] = set()
+    for line in lines:
+        for word in words(line):
+            out.update({word, stem(word)})
+    return frozenset(out)

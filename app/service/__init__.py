@@ -1,0 +1,1 @@
+"""The HTTP service: Flask blueprints around the briefing engine and the model stage."""

@@ -1,0 +1,84 @@
+"""The request body of POST /v1/briefings, validated with pydantic; limits come from Settings."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+
+Format = Literal["json", "markdown", "html"]
+FORMATS: tuple[Format, ...] = ("json", "markdown", "html")
+MAX_WORDS_CEILING = 5_000
+
+
+class ArticleIn(BaseModel):
+    """One article. Unknown fields are kept and passed on (feeds carry e.g. "date" or "category")."""
+
+    model_config = ConfigDict(
+        extra="allow", json_schema_extra={"anyOf": [{"required": ["text"]}, {"required": ["html"]}]}
+    )
+
+    id: str | int | None = Field(None, description="stable id; derived from the content when absent")
+    title: str | None = None
+    text: str | None = Field(None, description="plain text; one of text or html is required")
+    html: str | None = Field(None, description="an HTML page; its main text is extracted")
+    source: str | None = Field(None, description="the outlet, e.g. a newspaper's name")
+    url: str | None = None
+    published_at: str | None = Field(
+        None, description="ISO 8601 or 'YYYY-MM-DD HH:MM:SS'; naive times are UTC", examples=["2020-08-20"]
+    )
+
+    @model_validator(mode="after")
+    def _text_or_html(self) -> ArticleIn:
+        if self.text is None and self.html is None:
+            raise ValueError("needs 'text' or 'html'")
+        return self
+
+
+class BriefingRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    articles: list[ArticleIn] = Field(min_length=1, description="articles about one event")
+    focus: str | None = Field(
+        None, description="the question the briefing answers; default from prompts/focus.txt"
+    )
+    max_words: int | None = Field(None, ge=1, le=MAX_WORDS_CEILING, description="word budget")
+    format: Format | None = Field(
+        None, description="json, markdown or html; when absent the Accept header decides (default json)"
+    )
+
+    def article_mappings(self) -> list[dict[str, Any]]:
+        """The articles as the plain mappings app.articles.article_from_mapping reads."""
+        return [article.model_dump(exclude_none=True) for article in self.articles]
+
+
+@lru_cache(maxsize=8)
+def briefing_request_model(
+    max_articles: int, max_article_chars: int, max_focus_chars: int
+) -> type[BriefingRequest]:
+    """BriefingRequest with this deployment's limits, so validation and /openapi.json agree."""
+    article = create_model(
+        "ArticleIn",
+        __base__=ArticleIn,
+        text=(
+            Annotated[str | None, Field(max_length=max_article_chars)],
+            Field(None, description=f"plain text, at most {max_article_chars} characters; text or html is required"),
+        ),
+    )
+    return create_model(
+        "BriefingRequest",
+        __base__=BriefingRequest,
+        articles=(
+            list[article],  # type: ignore[valid-type]
+            Field(min_length=1, max_length=max_articles, description=f"1 to {max_articles} articles about one event"),
+        ),
+        focus=(
+            str | None,
+            Field(
+                None,
+                max_length=max_focus_chars,
+                description="the question the briefing answers; default from prompts/focus.txt",
+            ),
+        ),
+    )
