@@ -68,9 +68,7 @@ def article_from_mapping(data: Mapping[str, Any], where: str = "article") -> Art
     body = text if text is not None else html_to_text(html or "")
     if not body.strip():
         raise InputError("empty text", f"{where}.text")
-    published = parse_published_at(
-        data.get("published_at", data.get("date")), f"{where}.published_at"
-    )
+    published = parse_published_at(data.get("published_at", data.get("date")), f"{where}.published_at")
     given_id = data.get("id")
     return Article(
         id=str(given_id).strip() if given_id not in (None, "") else content_id(title, body),

@@ -20,7 +20,7 @@ from app.summarizer import NO_MODEL, ArticleSummarizer, ModelStatus, SummaryRequ
 from app.text.clean import is_boilerplate
 from app.text.normalize import has_arabic
 
-ARTICLE_SUMMARY_WORDS = 35
+ARTICLE_SUMMARY_WORDS = 25
 
 
 def _words(text: str) -> int:
@@ -117,9 +117,7 @@ def build_briefing(
 
     mark = time.perf_counter()
     headline_budget = 20
-    key_sentences, scored = select_key_sentences(
-        documents, focus, max_words - headline_budget, settings.max_key_points
-    )
+    key_sentences, scored = select_key_sentences(documents, focus, max_words - headline_budget, settings.max_key_points)
     headline = _headline(documents, key_sentences)
     key_sentences, ordering = _order(key_sentences, documents)
     timings["select"] = time.perf_counter() - mark
@@ -132,7 +130,9 @@ def build_briefing(
     if summarizer is not None:
         mark = time.perf_counter()
         requests = [
-            SummaryRequest(d.article.id, "\n".join(s.text for s in d.sentences), [s.text for s in d.sentences], summaries[i])
+            SummaryRequest(
+                d.article.id, "\n".join(s.text for s in d.sentences), [s.text for s in d.sentences], summaries[i]
+            )
             for i, d in enumerate(documents)
         ]
         for i, result in enumerate(summarizer.summarize(requests)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from functools import lru_cache
+from urllib.parse import quote, urlsplit
 
 import jinja2
 from pydantic import BaseModel, Field
@@ -78,6 +79,11 @@ def source_labels(story: StoryReport) -> dict[str, str]:
     return {a.id: a.source or a.title or a.id for a in story.articles}
 
 
+def outlets_of(ids: list[str], labels: dict[str, str]) -> list[str]:
+    """The distinct outlets behind a key point, in the order its sources are listed."""
+    return list(dict.fromkeys(labels.get(i, i) for i in ids))
+
+
 @lru_cache(maxsize=2)
 def _environment(html: bool) -> jinja2.Environment:
     environment = jinja2.Environment(
@@ -89,8 +95,10 @@ def _environment(html: bool) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     environment.filters["md"] = markdown_text
+    environment.filters["link"] = link_target
     environment.filters["day_time"] = _day_time
     environment.globals["source_labels"] = source_labels
+    environment.globals["outlets_of"] = outlets_of
     return environment
 
 
@@ -100,6 +108,16 @@ _MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
 def markdown_text(value: object) -> str:
     """Text shown as-is in Markdown: no emphasis, links, headings or raw HTML from an article."""
     return " ".join(str(value).split()).translate(_MARKDOWN_SPECIAL)
+
+
+def link_target(url: str | None) -> str:
+    """An http(s) URL safe to put in a link (spaces and parentheses encoded); "" for anything else."""
+    if not url:
+        return ""
+    url = url.strip()
+    if urlsplit(url).scheme.lower() not in ("http", "https"):
+        return ""  # javascript:, data: and friends never become links
+    return quote(url, safe=":/?#@!$&'*+,;=%~-._")
 
 
 def _day_time(value: datetime | None) -> str:

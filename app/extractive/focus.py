@@ -17,6 +17,13 @@ def _cues(cue_lines: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(terms) for line in cue_lines if (terms := content_terms(line)))
 
 
+def _is_figure(term: str) -> bool:
+    """A quantity (2500, 5.2): numbers, but not years, which mostly mark background."""
+    if not term[0].isdigit():
+        return False
+    return not (len(term) == 4 and term.isdigit() and term[:2] in ("19", "20"))
+
+
 def cue_scores(sentences: list[Sentence]) -> np.ndarray:
     """0..1: outcome words (agreement, pledge, decision…) and figures in the sentence."""
     cues = _cues(prompts.lines("cues.txt"))
@@ -24,7 +31,7 @@ def cue_scores(sentences: list[Sentence]) -> np.ndarray:
     for i, sentence in enumerate(sentences):
         terms = set(sentence.terms)
         hits = sum(1 for cue in cues if all(t in terms for t in cue))
-        has_figure = any(t[0].isdigit() for t in terms)
+        has_figure = any(_is_figure(t) for t in terms)
         scores[i] = min(1.0, hits / 3 + (0.34 if has_figure else 0.0))
     return scores
 

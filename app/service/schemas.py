@@ -82,3 +82,54 @@ def briefing_request_model(
             ),
         ),
     )
+
+
+class Problem(BaseModel):
+    """application/problem+json (RFC 9457), the body of every error."""
+
+    type: str = "about:blank"
+    title: str = Field(description="the HTTP status phrase")
+    status: int
+    detail: str = Field(description="what was wrong, in words")
+    field: str | None = Field(
+        None, description='the offending field, e.g. "articles[2].published_at", "body", "Content-Type"'
+    )
+    request_id: str = Field(description="the X-Request-ID of this request; quote it when reporting")
+    errors: list[dict[str, str]] | None = Field(
+        None, description="422 only: every validation error, each with field, detail and type"
+    )
+
+
+class Readiness(BaseModel):
+    mode: Literal["extractive", "abstractive+extractive"]
+    model: str | None = Field(description="the loaded model, or null in extractive mode")
+    reason: str = Field(description="why extractive, or what was loaded")
+    load_seconds: float
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+EXAMPLE_REQUEST: dict[str, Any] = {
+    "articles": [
+        {
+            "id": "a1",
+            "title": "افتتاح محطة لتحلية المياه في مدينة الساحل",
+            "text": "افتتح وزير المياه صباح الأحد محطة جديدة لتحلية مياه البحر في مدينة الساحل. "
+            "وقال الوزير إن المحطة ستنتج مئة ألف متر مكعب يوميا وتخدم نحو نصف مليون نسمة.",
+            "source": "صحيفة الشرق",
+            "published_at": "2024-03-10",
+        },
+        {
+            "id": "a2",
+            "title": "محطة تحلية تنهي أزمة العطش في الساحل",
+            "text": "دخلت محطة تحلية المياه في مدينة الساحل الخدمة بعد ثلاث سنوات من العمل. "
+            "وأكد وزير المياه أن إنتاج المحطة يبلغ مئة ألف متر مكعب في اليوم.",
+            "source": "وكالة الأنباء",
+            "published_at": "2024-03-10",
+        },
+    ],
+    "focus": "ماذا ستقدم المحطة للسكان؟",
+    "max_words": 120,
+}

@@ -38,7 +38,7 @@ def stem(word: str) -> str:
         word = word[1:]
     for prefix in _PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 2:
-            word = word[len(prefix):]
+            word = word[len(prefix) :]
             break
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:

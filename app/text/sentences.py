@@ -14,7 +14,28 @@ from app.text.normalize import normalize
 _END = re.compile(r"""[.!?؟؛]+(?:["'»”)\]]+)?(?=\s|$)""")
 _ABBREVIATIONS = frozenset(
     normalize(a)
-    for a in ("د", "م", "ص", "ه", "ق", "ت", "ج", "ب", "أ", "ا", "س", "ع", "ش", "أ.د", "إلخ", "الخ", "Dr", "Mr", "No", "St")
+    for a in (
+        "د",
+        "م",
+        "ص",
+        "ه",
+        "ق",
+        "ت",
+        "ج",
+        "ب",
+        "أ",
+        "ا",
+        "س",
+        "ع",
+        "ش",
+        "أ.د",
+        "إلخ",
+        "الخ",
+        "Dr",
+        "Mr",
+        "No",
+        "St",
+    )
 )
 MIN_WORDS = 3
 

@@ -1,0 +1,91 @@
+"""The forward step: preprocessed texts in, generated texts out, batched by length under inference_mode."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from app.prompts import toml
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    num_beams: int = 3
+    max_new_tokens: int = 128
+    min_new_tokens: int = 8
+    no_repeat_ngram_size: int = 3
+    repetition_penalty: float = 3.0
+    length_penalty: float = 1.0
+    early_stopping: bool = True
+    task_prefix: str = ""
+    max_input_tokens: int = 512
+    batch_size: int = 8
+    max_unsupported_words: int = 0
+
+    @classmethod
+    def from_prompts(cls, name: str = "generation.toml", **overrides: Any) -> GenerationSettings:
+        """Settings from prompts/<name> ([generation], [input] and [guard] tables), then overrides."""
+        data = toml(name)
+        values: dict[str, Any] = {}
+        for table in ("generation", "input", "guard"):
+            values.update(data.get(table, {}))
+        known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
+        return cls(**{**known, **overrides})
+
+    def generate_kwargs(self) -> dict[str, Any]:
+        return {
+            "num_beams": self.num_beams,
+            "max_new_tokens": self.max_new_tokens,
+            "min_new_tokens": min(self.min_new_tokens, self.max_new_tokens),
+            "no_repeat_ngram_size": self.no_repeat_ngram_size,
+            "repetition_penalty": self.repetition_penalty,
+            "length_penalty": self.length_penalty,
+            "early_stopping": self.early_stopping,
+        }
+
+    def fingerprint(self) -> dict[str, Any]:
+        """What changes the model's output: part of every cache key."""
+        return asdict(self)
+
+
+def generate_texts(model: Any, tokenizer: Any, texts: list[str], settings: GenerationSettings) -> list[str]:
+    """One generated text per input, in input order.
+
+    Inputs are sorted by token length and generated `batch_size` at a time, so each batch pads little;
+    under torch.inference_mode no autograd bookkeeping is kept.
+    """
+    import torch
+
+    if not texts:
+        return []
+    prefixed = [settings.task_prefix + text for text in texts]
+    lengths = [len(ids) for ids in tokenizer(prefixed, add_special_tokens=True)["input_ids"]]
+    order = sorted(range(len(texts)), key=lambda i: lengths[i], reverse=True)
+    limit = input_limit(model, tokenizer, settings)
+    outputs: list[str] = [""] * len(texts)
+    with torch.inference_mode():
+        for start in range(0, len(order), max(1, settings.batch_size)):
+            batch = order[start : start + settings.batch_size]
+            encoded = tokenizer(
+                [prefixed[i] for i in batch], return_tensors="pt", padding=True, truncation=True,
+                max_length=limit,
+            )
+            generated = model.generate(
+                **encoded, pad_token_id=tokenizer.pad_token_id, **settings.generate_kwargs()
+            )
+            decoded = tokenizer.batch_decode(generated, skip_special_tokens=True)
+            for index, text in zip(batch, decoded, strict=True):
+                outputs[index] = text.strip()
+    return outputs
+
+
+def input_limit(model: Any, tokenizer: Any, settings: GenerationSettings) -> int:
+    """Most input tokens (special tokens included) one chunk may have."""
+    limits = [settings.max_input_tokens]
+    positions = getattr(model.config, "max_position_embeddings", None)
+    if isinstance(positions, int) and positions > 0:
+        limits.append(positions)
+    model_max = getattr(tokenizer, "model_max_length", None)
+    if isinstance(model_max, int) and 0 < model_max < 1_000_000:
+        limits.append(model_max)
+    return min(limits)

@@ -1,0 +1,135 @@
+"""Load the configured summarization model; on any problem, say why and let the product run extractively.
+
+MOJAZ_MODEL (Settings.model) names a folder (absolute, relative to the working directory or the project,
+or a name under models/) or a hub id. A hub id is looked up under models/<name> first and fetched from
+the hub only when neither HF_HUB_OFFLINE nor TRANSFORMERS_OFFLINE is set.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+from app.config import ROOT, Settings, get_settings
+from app.summarizer import NO_MODEL, ModelStatus
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HUB_ID = "abdalrahmanshahrour/arabartsummarization"
+MODELS_DIR = ROOT / "models"
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+_DISABLED = {"", "none", "off", "false", "0", "extractive"}
+
+
+def _offline() -> bool:
+    return any(os.environ.get(name, "").lower() in {"1", "true", "yes", "on"}
+               for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
+
+
+def resolve_model(spec: str, models_dir: Path = MODELS_DIR) -> tuple[Path | None, str | None]:
+    """(local folder, None) when a folder exists; (None, hub id) when spec may be a hub id; else (None, None)."""
+    path = Path(spec).expanduser()
+    candidates = [path] if path.is_absolute() else [Path.cwd() / path, ROOT / path, models_dir / path]
+    candidates.append(models_dir / path.name)  # a hub id owner/name downloaded to models/name
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate.resolve(), None
+    first = path.parts[0] if path.parts else ""
+    if _HUB_ID.match(spec) and first not in {"models", ".", "..", "~"}:
+        return None, spec
+    return None, None
+
+
+def _weights_stamp(folder: Path) -> str:
+    """Size and mtime of the weight files, so replacing weights in place changes the cache key."""
+    stamps = [
+        f"{p.name}:{p.stat().st_size}:{int(p.stat().st_mtime)}"
+        for p in sorted(folder.iterdir())
+        if p.suffix in {".safetensors", ".bin"}
+    ]
+    return ",".join(stamps)
+
+
+def quantize_int8(model: Any) -> Any:
+    """Dynamic int8 quantization of every Linear layer (weights int8, activations quantized per call)."""
+    import torch
+    from torch.ao.quantization import quantize_dynamic
+
+    with warnings.catch_warnings():  # torch marks torch.ao.quantization deprecated; it still works
+        warnings.simplefilter("ignore")
+        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def _load(source: str, settings: Settings) -> tuple[Any, Any, str]:
+    import torch
+    import transformers
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()
+    torch.set_num_threads(max(1, settings.model_threads))
+    tokenizer = AutoTokenizer.from_pretrained(source)
+    model = AutoModelForSeq2SeqLM.from_pretrained(source, dtype=torch.float32)
+    if not getattr(model.config, "is_encoder_decoder", False):
+        raise ValueError(f"{type(model).__name__} is not an encoder-decoder model")
+    model.eval()
+    params = sum(p.numel() for p in model.parameters())
+    detail = f"{model.config.model_type}, {params / 1e6:.1f}M parameters"
+    if settings.quantize:
+        model = quantize_int8(model)
+        detail += ", int8 dynamic quantization"
+    detail += f", {torch.get_num_threads()} threads"
+    return model, tokenizer, detail
+
+
+def load_summarizer(model: str | None = None, settings: Settings | None = None) -> tuple[Any | None, ModelStatus]:
+    """(summarizer, status), or (None, extractive status with the reason). Never raises for a bad model."""
+    from app.model.cache import SummaryCache
+    from app.model.generation import GenerationSettings
+    from app.model.guard import common_word_set
+    from app.model.summarizer import Seq2SeqSummarizer
+    from app.prompts import lines
+
+    settings = settings or get_settings()
+    spec = (settings.model if model is None else model).strip()
+    if spec.lower() in _DISABLED:
+        return None, NO_MODEL
+
+    started = time.perf_counter()
+    folder, hub_id = resolve_model(spec)
+    if folder is None and hub_id is None:
+        reason = (f"model folder '{spec}' not found; run `python scripts/download_model.py` "
+                  "or set MOJAZ_MODEL to a model folder")
+        return None, ModelStatus("extractive", spec, reason)
+    if folder is None and _offline():
+        reason = f"model '{spec}' is not under models/ and the hub is off (HF_HUB_OFFLINE)"
+        return None, ModelStatus("extractive", spec, reason)
+
+    source = str(folder) if folder else str(hub_id)
+    try:
+        loaded, tokenizer, detail = _load(source, settings)
+        summarizer = Seq2SeqSummarizer(
+            loaded,
+            tokenizer,
+            model_name=spec,
+            model_id=f"{source}|{_weights_stamp(folder) if folder else ''}",
+            generation=GenerationSettings.from_prompts(),
+            cache=SummaryCache(settings.cache_path) if settings.cache_path else None,
+            common_words=common_word_set(lines("guard_common_words.txt")),
+            quantized=settings.quantize,
+        )
+    except Exception as error:  # a corrupt folder or a failed download must not stop the product
+        message = " ".join(str(error).split())[:300]
+        reason = f"could not load model '{spec}' ({type(error).__name__}: {message}); extractive only"
+        log.warning(reason)
+        return None, ModelStatus("extractive", spec, reason, time.perf_counter() - started)
+
+    seconds = time.perf_counter() - started
+    status = ModelStatus("abstractive+extractive", spec, f"loaded {source} ({detail})", seconds)
+    log.info("model stage: %s in %.1f s", status.reason, seconds)
+    return summarizer, status

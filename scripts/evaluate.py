@@ -1,0 +1,80 @@
+#!/usr/bin/env python
+"""ROUGE evaluation of Mojaz's single-document summaries against EASC, beside extractive baselines.
+
+    python scripts/evaluate.py easc --data ../shared/data/easc-dev.jsonl --out var/easc-summaries.jsonl
+
+Writes Mojaz's summaries as {"id", "summary"} lines and prints ROUGE-1/2/L F1 (averaged over each
+article's five references, then over articles) for Mojaz, lead-k and sumy's LexRank, TextRank, LSA, Luhn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.errors import InputError
+from app.evaluation.easc import load_easc
+from app.evaluation.harness import default_systems, evaluate, format_table
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one readable line, not usage + message
+        self.exit(2, f"error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    easc = commands.add_parser("easc", help="EASC single-document evaluation")
+    easc.add_argument("--data", required=True, type=Path, help="easc-dev.jsonl")
+    easc.add_argument("--out", required=True, type=Path, help="where Mojaz's summaries go (JSONL)")
+    easc.add_argument("--limit", type=int, help="only the first N articles")
+    return parser
+
+
+def _write_summaries(path: Path, ids: list[str], summaries: dict[str, str]) -> None:
+    """Written to a temporary file first, so a failed run never leaves a half-written --out."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        for article_id in ids:
+            out.write(json.dumps({"id": article_id, "summary": summaries[article_id]}, ensure_ascii=False))
+            out.write("\n")
+    os.replace(tmp, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.limit is not None and args.limit < 1:
+        print("error: --limit must be a positive integer", file=sys.stderr)
+        return 2
+    if not args.out.parent.is_dir():
+        print(f"error: --out: directory {args.out.parent} does not exist", file=sys.stderr)
+        return 2
+    try:
+        articles = load_easc(args.data, args.limit)
+    except InputError as exc:
+        print(f"error: --{exc}", file=sys.stderr)
+        return 2
+
+    results = evaluate(articles, default_systems())
+    print(f"EASC: {len(articles)} articles; word budget = mean reference length; F1 averaged over references")
+    print(format_table(results))
+    failed = [r for r in results if r.error]
+    mojaz = next(r for r in results if r.name == "mojaz")
+    if mojaz.error is None:
+        _write_summaries(args.out, [a.id for a in articles], mojaz.summaries)
+        if mojaz.over_budget:
+            print(f"note: mojaz exceeded the budget on {mojaz.over_budget} articles (cut to budget)")
+    for r in failed:
+        print(f"error: {r.name}: {r.error}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
