@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import html
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -54,14 +56,17 @@ def parse_day(value: str) -> date:
 
 def _iso_first(row: Mapping[str, Any]) -> dict[str, Any]:
     # dateutil with dayfirst=True reads "2015-08-06" as 8 June; an ISO string means what ISO says.
+    # Crawled feeds also carry HTML entities (&quot;) in plain-text fields.
     fixed = dict(row)
+    for key in ("title", "text"):
+        value = fixed.get(key)
+        if isinstance(value, str) and "&" in value:
+            fixed[key] = html.unescape(value)
     for key in _DATE_KEYS:
         value = fixed.get(key)
         if isinstance(value, str):
-            try:
+            with contextlib.suppress(ValueError):
                 fixed[key] = datetime.fromisoformat(value.strip())
-            except ValueError:
-                pass
     return fixed
 
 
@@ -111,10 +116,8 @@ def read_feed(path: Path) -> Feed:
     """Every article of the input; raises InputError when the input is missing or unreadable."""
     if not path.exists():
         raise InputError(f"no such file or folder: {path}", "input")
-    if path.is_file() and path.suffix.lower() in FEED_SUFFIXES:
-        feed = _read_jsonl(path)
-    else:
-        feed = _read_files(path)
+    is_feed = path.is_file() and path.suffix.lower() in FEED_SUFFIXES
+    feed = _read_jsonl(path) if is_feed else _read_files(path)
     feed.articles = _unique(feed.articles)
     if not feed.articles:
         detail = f"no readable article in {path}"

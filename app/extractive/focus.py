@@ -36,7 +36,22 @@ def cue_scores(sentences: list[Sentence]) -> np.ndarray:
     return scores
 
 
-def focus_scores(space: SentenceSpace, focus: str) -> np.ndarray:
-    """Cosine similarity of every sentence to the focus question, in the sentences' TF-IDF space."""
-    query = space.project([content_terms(focus)])
-    return np.asarray((space.matrix @ query.T).toarray()).ravel()
+def _matches(term: str, wanted: str) -> bool:
+    """Same stem, or the stem behind one proclitic letter the light stemmer keeps (بتمويل, لتمويل)."""
+    return term == wanted or (len(term) == len(wanted) + 1 and term[0] in "بلكف" and term.endswith(wanted))
+
+
+def focus_scores(space: SentenceSpace, sentences: list[Sentence], focus: str) -> np.ndarray:
+    """Share of the focus question's weight (IDF) that each sentence covers."""
+    vocabulary = space.vectorizer.vocabulary_
+    idf = space.vectorizer.idf_
+    wanted = {t: float(idf[vocabulary[t]]) if t in vocabulary else float(idf.max()) for t in content_terms(focus)}
+    total = sum(wanted.values())
+    if not total:
+        return np.zeros(len(sentences))
+    scores = np.zeros(len(sentences))
+    for i, sentence in enumerate(sentences):
+        terms = set(sentence.terms)
+        covered = sum(w for q, w in wanted.items() if any(_matches(t, q) for t in terms))
+        scores[i] = covered / total
+    return scores

@@ -45,7 +45,7 @@ def _position_scores(sentences: list[Sentence], decay: float) -> np.ndarray:
 def _length_scores(lengths: np.ndarray, low: int, high: int) -> np.ndarray:
     """1 inside [low, high] words, falling off outside: fragments and run-ons make poor key points."""
     short = np.clip(lengths / low, 0.0, 1.0)
-    long = np.clip(high / np.maximum(lengths, 1), 0.0, 1.0)
+    long = np.clip(high / np.maximum(lengths, 1), 0.0, 1.0) ** 2
     return short * long
 
 
@@ -61,15 +61,17 @@ def score_sentences(documents: list[Document], focus: str, weights: dict[str, fl
     support = supporting_articles(best_per_article, weights["agreement_threshold"])
     others = max(len(documents) - 1, 1)
     agreement = np.array([len(s) for s in support]) / others
-    relevance = _normalized(focus_scores(space, focus)) if focus else np.zeros(len(sentences))
+    relevance = _normalized(focus_scores(space, sentences, focus)) if focus else np.zeros(len(sentences))
 
     scores = (
         weights["centrality"] * centrality
         + weights["agreement"] * agreement
         + weights["position"] * _position_scores(sentences, weights["position_decay"])
-        + weights["focus"] * relevance
         + weights["cues"] * cue_scores(sentences)
-    ) * _length_scores(lengths, int(weights["min_words"]), int(weights["max_words"]))
+    )
+    # The focus question gates the rest: a sentence that answers nothing of it keeps only part of its score.
+    scores = scores * (1 - weights["focus"] + weights["focus"] * relevance)
+    scores = scores * _length_scores(lengths, int(weights["min_words"]), int(weights["max_words"]))
     return SentenceScores(sentences, similarity, scores, support)
 
 
@@ -110,7 +112,7 @@ def summarize_single(document: Document, title: str, max_words: int) -> list[Sen
     scores = (
         weights["centrality"] * _normalized(lexrank(similarity, threshold=weights["lexrank_threshold"]))
         + weights["position"] * _position_scores(sentences, weights["position_decay"])
-        + weights["title"] * (_normalized(focus_scores(space, title)) if title else 0.0)
+        + weights["title"] * (_normalized(focus_scores(space, sentences, title)) if title else 0.0)
     )
     picks = mmr.select(
         scores,

@@ -49,33 +49,45 @@ class GenerationSettings:
 
 
 def generate_texts(model: Any, tokenizer: Any, texts: list[str], settings: GenerationSettings) -> list[str]:
-    """One generated text per input, in input order.
+    """One generated text per input, in input order (see generate_ids)."""
+    if not texts:
+        return []
+    limit = input_limit(model, tokenizer, settings)
+    encoded = tokenizer(
+        [settings.task_prefix + text for text in texts], add_special_tokens=True, truncation=True,
+        max_length=limit,
+    )["input_ids"]
+    generated = generate_ids(model, encoded, tokenizer.pad_token_id, settings)
+    return [text.strip() for text in tokenizer.batch_decode(generated, skip_special_tokens=True)]
 
-    Inputs are sorted by token length and generated `batch_size` at a time, so each batch pads little;
-    under torch.inference_mode no autograd bookkeeping is kept.
+
+def generate_ids(
+    model: Any, inputs: list[list[int]], pad_token_id: int, settings: GenerationSettings
+) -> list[list[int]]:
+    """Generated token ids per input, in input order.
+
+    Inputs are sorted by length and generated `batch_size` at a time, so each batch pads little; under
+    torch.inference_mode no autograd bookkeeping is kept.
     """
     import torch
 
-    if not texts:
-        return []
-    prefixed = [settings.task_prefix + text for text in texts]
-    lengths = [len(ids) for ids in tokenizer(prefixed, add_special_tokens=True)["input_ids"]]
-    order = sorted(range(len(texts)), key=lambda i: lengths[i], reverse=True)
-    limit = input_limit(model, tokenizer, settings)
-    outputs: list[str] = [""] * len(texts)
+    order = sorted(range(len(inputs)), key=lambda i: len(inputs[i]), reverse=True)
+    outputs: list[list[int]] = [[] for _ in inputs]
+    step = max(1, settings.batch_size)
     with torch.inference_mode():
-        for start in range(0, len(order), max(1, settings.batch_size)):
-            batch = order[start : start + settings.batch_size]
-            encoded = tokenizer(
-                [prefixed[i] for i in batch], return_tensors="pt", padding=True, truncation=True,
-                max_length=limit,
-            )
+        for start in range(0, len(order), step):
+            batch = order[start : start + step]
+            width = max(len(inputs[i]) for i in batch)
+            ids = torch.full((len(batch), width), pad_token_id, dtype=torch.long)
+            mask = torch.zeros((len(batch), width), dtype=torch.long)
+            for row, index in enumerate(batch):  # right padding, as the tokenizers of these models do
+                ids[row, : len(inputs[index])] = torch.tensor(inputs[index])
+                mask[row, : len(inputs[index])] = 1
             generated = model.generate(
-                **encoded, pad_token_id=tokenizer.pad_token_id, **settings.generate_kwargs()
+                input_ids=ids, attention_mask=mask, pad_token_id=pad_token_id, **settings.generate_kwargs()
             )
-            decoded = tokenizer.batch_decode(generated, skip_special_tokens=True)
-            for index, text in zip(batch, decoded, strict=True):
-                outputs[index] = text.strip()
+            for row, index in enumerate(batch):
+                outputs[index] = generated[row].tolist()
     return outputs
 
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 import logging
 import os
 import re
+import socket
 import time
 import warnings
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from app.config import ROOT, Settings, get_settings
-from app.summarizer import NO_MODEL, ModelStatus
+from app.summarizer import NO_MODEL, ArticleSummarizer, ModelStatus
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,16 @@ _DISABLED = {"", "none", "off", "false", "0", "extractive"}
 def _offline() -> bool:
     return any(os.environ.get(name, "").lower() in {"1", "true", "yes", "on"}
                for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
+
+
+def hub_reachable(timeout_s: float = 3.0) -> bool:
+    """A quick TCP check, so an offline start-up does not sit through huggingface_hub's retries."""
+    host = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co")).hostname or "huggingface.co"
+    try:
+        socket.create_connection((host, 443), timeout=timeout_s).close()
+    except OSError:
+        return False
+    return True
 
 
 def resolve_model(spec: str, models_dir: Path = MODELS_DIR) -> tuple[Path | None, str | None]:
@@ -87,7 +99,9 @@ def _load(source: str, settings: Settings) -> tuple[Any, Any, str]:
     return model, tokenizer, detail
 
 
-def load_summarizer(model: str | None = None, settings: Settings | None = None) -> tuple[Any | None, ModelStatus]:
+def load_summarizer(
+    model: str | None = None, settings: Settings | None = None
+) -> tuple[ArticleSummarizer | None, ModelStatus]:
     """(summarizer, status), or (None, extractive status with the reason). Never raises for a bad model."""
     from app.model.cache import SummaryCache
     from app.model.generation import GenerationSettings
@@ -106,9 +120,10 @@ def load_summarizer(model: str | None = None, settings: Settings | None = None) 
         reason = (f"model folder '{spec}' not found; run `python scripts/download_model.py` "
                   "or set MOJAZ_MODEL to a model folder")
         return None, ModelStatus("extractive", spec, reason)
-    if folder is None and _offline():
-        reason = f"model '{spec}' is not under models/ and the hub is off (HF_HUB_OFFLINE)"
-        return None, ModelStatus("extractive", spec, reason)
+    if folder is None and (_offline() or not hub_reachable()):
+        reason = (f"model '{spec}' is not under models/ and the model hub cannot be reached; "
+                  "run `python scripts/download_model.py` where there is network")
+        return None, ModelStatus("extractive", spec, reason, time.perf_counter() - started)
 
     source = str(folder) if folder else str(hub_id)
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Blueprint, request
+from flask import Flask, request
 
 from app.service.errors import ApiError
 
@@ -20,12 +20,18 @@ def key_matches(given: str, keys: list[str]) -> bool:
     return matched
 
 
-def require_api_key(blueprint: Blueprint, keys: list[str]) -> None:
+PROTECTED_PREFIX = "/v1/"
+
+
+def require_api_key(app: Flask, keys: list[str]) -> None:
+    """Guards every path under /v1/ (also unknown ones, so routes cannot be probed without a key)."""
     if not keys:
         return
 
-    @blueprint.before_request
+    @app.before_request
     def _check() -> None:
+        if not request.path.startswith(PROTECTED_PREFIX):
+            return
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(

@@ -9,7 +9,9 @@ from flask import Blueprint, Response, current_app, request
 
 from app.articles import Article, article_from_mapping
 from app.config import Settings
+from app.engine import build_briefing
 from app.errors import InputError
+from app.render import CONTENT_TYPES, render
 from app.service.errors import ApiError
 from app.service.logs import add_log_fields
 from app.service.metrics import record_briefing
@@ -82,9 +84,6 @@ def negotiate_format(body: BriefingRequest) -> str:
 
 @briefings_blueprint.post("/briefings")
 def create_briefing() -> Response:
-    from app.engine import build_briefing
-    from app.render import CONTENT_TYPES, render
-
     settings = _settings()
     body = parse_request(read_json_body(), settings)
     fmt = negotiate_format(body)

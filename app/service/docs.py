@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, render_template_string, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
@@ -13,7 +13,7 @@ from app.briefing import Briefing
 from app.config import Settings
 from app.service.schemas import EXAMPLE_REQUEST, Health, Problem, Readiness, briefing_request_model
 
-docs_blueprint = Blueprint("docs", __name__)
+docs_blueprint = Blueprint("docs", __name__, template_folder="templates")
 
 PROBLEM = "application/problem+json"
 REF = "#/components/schemas/{model}"
@@ -33,14 +33,15 @@ def _json(model: str, description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": REF.format(model=model)}}}}
 
 
-_REQUEST_ID_HEADER = {"description": "the request's id (the caller's X-Request-ID, or a new one)", "schema": {"type": "string"}}
+_REQUEST_ID_HEADER = {
+    "description": "the request's id (the caller's X-Request-ID, or a new one)",
+    "schema": {"type": "string"},
+}
 _RETRY_AFTER = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}
 
 
 def build_spec(settings: Settings) -> dict[str, Any]:
-    request_model = briefing_request_model(
-        settings.max_articles, settings.max_article_chars, settings.max_focus_chars
-    )
+    request_model = briefing_request_model(settings.max_articles, settings.max_article_chars, settings.max_focus_chars)
     models: list[tuple[type[BaseModel], Any]] = [
         (request_model, "validation"),
         (Briefing, "serialization"),
@@ -140,21 +141,33 @@ def build_spec(settings: Settings) -> dict[str, Any]:
                 "get": {
                     "operationId": "metrics",
                     "summary": "Prometheus metrics (all gunicorn workers together)",
-                    "responses": {"200": {"description": "text exposition format", "content": {"text/plain": {"schema": {"type": "string"}}}}},
+                    "responses": {
+                        "200": {
+                            "description": "text exposition format",
+                            "content": {"text/plain": {"schema": {"type": "string"}}},
+                        }
+                    },
                 }
             },
             "/openapi.json": {
                 "get": {
                     "operationId": "openapi",
                     "summary": "This document",
-                    "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}},
+                    "responses": {
+                        "200": {
+                            "description": "OpenAPI 3.1",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
                 }
             },
             "/docs": {
                 "get": {
                     "operationId": "docs",
                     "summary": "This document as a page",
-                    "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}},
+                    "responses": {
+                        "200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}
+                    },
                 }
             },
         },
@@ -168,7 +181,8 @@ def build_spec(settings: Settings) -> dict[str, Any]:
     spec["components"]["responses"] = {
         "NotFound": _problem("no such route"),
         "MethodNotAllowed": _problem(
-            "the route exists but not for this method", {"Allow": {"description": "allowed methods", "schema": {"type": "string"}}}
+            "the route exists but not for this method",
+            {"Allow": {"description": "allowed methods", "schema": {"type": "string"}}},
         ),
     }
     if auth:
@@ -189,56 +203,11 @@ def openapi() -> Response:
     return jsonify(current_spec())
 
 
-_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ spec.info.title }} — API</title>
-<style>
-body { font: 15px/1.5 system-ui, sans-serif; max-width: 62rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
-code, pre { font: 13px/1.45 ui-monospace, monospace; }
-pre { background: #f6f6f4; padding: .8rem; overflow-x: auto; border-radius: 4px; }
-.op { border-top: 1px solid #ddd; padding-top: .6rem; margin-top: 1.2rem; }
-.method { display: inline-block; min-width: 4rem; font-weight: bold; color: #fff; background: #3a6ea5;
-          text-align: center; border-radius: 3px; margin-right: .4rem; }
-.post { background: #3c8d5a; }
-table { border-collapse: collapse; } td, th { padding: .2rem .6rem; border-bottom: 1px solid #eee; text-align: left; }
-[lang=ar] { font-size: 16px; }
-details { margin: .5rem 0; }
-</style>
-</head>
-<body>
-<h1>{{ spec.info.title }}</h1>
-<p>{{ spec.info.description }} The machine-readable document is <a href="openapi.json">/openapi.json</a>
-(OpenAPI {{ spec.openapi }}).</p>
-<h2>Try it</h2>
-<pre>curl -s {{ base }}v1/briefings -H 'Content-Type: application/json'{% if auth %} -H 'Authorization: Bearer $MOJAZ_KEY'{% endif %} \\
-     -d '{{ example_compact }}'</pre>
-{% for path, item in spec.paths.items() %}{% for method, op in item.items() %}
-<div class="op">
-<h3><span class="method {{ method }}">{{ method|upper }}</span><code>{{ path }}</code></h3>
-<p>{{ op.summary }}{% if op.description %} — {{ op.description }}{% endif %}</p>
-<table><tr><th>status</th><th>meaning</th></tr>
-{% for code, response in op.responses.items() %}<tr><td>{{ code }}</td><td>{{ response.description or response["$ref"].rsplit("/", 1)[-1] }}</td></tr>
-{% endfor %}</table>
-{% if op.requestBody %}<details><summary>Example request</summary><pre lang="ar" dir="auto">{{ example }}</pre></details>{% endif %}
-</div>
-{% endfor %}{% endfor %}
-<h2>Schemas</h2>
-{% for name, schema in spec.components.schemas.items() %}
-<details><summary><code>{{ name }}</code></summary><pre>{{ schema|tojson(indent=2) }}</pre></details>
-{% endfor %}
-</body>
-</html>
-"""
-
-
 @docs_blueprint.get("/docs")
 def docs() -> str:
     spec = current_spec()
-    return render_template_string(
-        _PAGE,
+    return render_template(
+        "docs.html",
         spec=spec,
         auth="security" in spec["paths"]["/v1/briefings"]["post"],
         base=request.host_url,

@@ -28,7 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     loader: Loader | None = config.pop("model_loader", None)
 
     configure_logging(settings.log_level)
-    app = Flask("app.service")
+    app = Flask("app.service", static_folder=None)
     app.config.update(MAX_CONTENT_LENGTH=settings.max_body_bytes)
     app.config.update(config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -38,9 +38,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     install_request_logging(app)
     install_request_metrics(app)
     install_error_handlers(app)
+    require_api_key(app, settings.api_key_list())
 
-    require_api_key(briefings_blueprint, settings.api_key_list()) if False else None
-    app.register_blueprint(_with_auth(settings))
+    app.register_blueprint(briefings_blueprint)
     app.register_blueprint(health_blueprint)
     app.register_blueprint(metrics_blueprint)
     app.register_blueprint(docs_blueprint)

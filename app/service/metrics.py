@@ -23,18 +23,14 @@ from app.summarizer import ModelStatus, SummaryResult
 
 _LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160)
 
-REQUESTS = Counter(
-    "mojaz_http_requests", "HTTP requests answered, by route and status", ["route", "method", "status"]
-)
+REQUESTS = Counter("mojaz_http_requests", "HTTP requests answered, by route and status", ["route", "method", "status"])
 LATENCY = Histogram(
     "mojaz_http_request_duration_seconds",
     "Time to answer an HTTP request",
     ["route", "method"],
     buckets=_LATENCY_BUCKETS,
 )
-IN_FLIGHT = Gauge(
-    "mojaz_http_requests_in_flight", "Requests being answered now", multiprocess_mode="livesum"
-)
+IN_FLIGHT = Gauge("mojaz_http_requests_in_flight", "Requests being answered now", multiprocess_mode="livesum")
 STAGE = Histogram(
     "mojaz_briefing_stage_seconds",
     "Time spent in each engine stage (Briefing.timings)",
@@ -45,14 +41,12 @@ ARTICLES = Histogram(
     "mojaz_briefing_articles", "Articles per briefing request", buckets=(1, 2, 3, 5, 10, 20, 50, 100, 200)
 )
 BRIEFINGS = Counter("mojaz_briefings", "Briefings written, by mode and format", ["mode", "format"])
-SUMMARIES = Counter(
-    "mojaz_summaries", "Per-article model summaries, by cache result and kind", ["cache", "kind"]
-)
-MODEL_LOAD = Gauge(
-    "mojaz_model_load_seconds", "Seconds the model stage took to load", multiprocess_mode="max"
-)
+SUMMARIES = Counter("mojaz_summaries", "Per-article model summaries, by cache result and kind", ["cache", "kind"])
+MODEL_LOAD = Gauge("mojaz_model_load_seconds", "Seconds the model stage took to load", multiprocess_mode="max")
 MODEL_INFO = Gauge(
-    "mojaz_model_info", "1 for the mode and model this service runs with", ["mode", "model"],
+    "mojaz_model_info",
+    "1 for the mode and model this service runs with",
+    ["mode", "model"],
     multiprocess_mode="max",
 )
 

@@ -24,7 +24,7 @@ def load_model_stage(settings: Settings) -> tuple[ArticleSummarizer | None, Mode
         from app.model import load_summarizer
     except ImportError as exc:
         return None, ModelStatus(mode="extractive", model=None, reason=f"model stage not available ({exc})")
-    return load_summarizer(settings)
+    return load_summarizer(settings=settings)
 
 
 class CountingSummarizer:
@@ -70,8 +70,9 @@ class ModelState:
             summarizer, status = self._loader(self._settings)
         except Exception as exc:  # any failure leaves the service working, extractively
             logger.exception("model stage failed to load")
-            summarizer, status = None, ModelStatus(
-                mode="extractive", model=None, reason=f"model failed to load: {type(exc).__name__}: {exc}"
+            summarizer, status = (
+                None,
+                ModelStatus(mode="extractive", model=None, reason=f"model failed to load: {type(exc).__name__}: {exc}"),
             )
         elapsed = time.perf_counter() - started
         if summarizer is None and status.mode != "extractive":
@@ -83,7 +84,11 @@ class ModelState:
         record_model(status)
         logger.info(
             "model stage ready",
-            extra={"mode": status.mode, "model": status.model, "reason": status.reason,
-                   "load_seconds": round(status.load_seconds, 3)},
+            extra={
+                "mode": status.mode,
+                "model": status.model,
+                "reason": status.reason,
+                "load_seconds": round(status.load_seconds, 3),
+            },
         )
         self._loaded.set()

@@ -40,9 +40,7 @@ class BriefingRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     articles: list[ArticleIn] = Field(min_length=1, description="articles about one event")
-    focus: str | None = Field(
-        None, description="the question the briefing answers; default from prompts/focus.txt"
-    )
+    focus: str | None = Field(None, description="the question the briefing answers; default from prompts/focus.txt")
     max_words: int | None = Field(None, ge=1, le=MAX_WORDS_CEILING, description="word budget")
     format: Format | None = Field(
         None, description="json, markdown or html; when absent the Accept header decides (default json)"
@@ -54,9 +52,7 @@ class BriefingRequest(BaseModel):
 
 
 @lru_cache(maxsize=8)
-def briefing_request_model(
-    max_articles: int, max_article_chars: int, max_focus_chars: int
-) -> type[BriefingRequest]:
+def briefing_request_model(max_articles: int, max_article_chars: int, max_focus_chars: int) -> type[BriefingRequest]:
     """BriefingRequest with this deployment's limits, so validation and /openapi.json agree."""
     article = create_model(
         "ArticleIn",

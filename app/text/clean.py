@@ -47,16 +47,17 @@ def is_boilerplate(line: str) -> bool:
 
 def _is_hard_wrapped(lines: list[str]) -> bool:
     """Hard-wrapped text (as in EASC) has many long lines that stop mid-sentence."""
-    long_lines = [ln for ln in lines if len(ln) >= 40]
-    if len(long_lines) < 4:
-        return False
-    open_ended = sum(1 for ln in long_lines if not _TERMINAL.search(ln))
+    long_lines = sorted(len(ln) for ln in lines if len(ln) >= 40)
+    if len(long_lines) < 4 or long_lines[int(0.9 * (len(long_lines) - 1))] > 100:
+        return False  # wrapped text never runs past its wrap width
+    open_ended = sum(1 for ln in lines if len(ln) >= 40 and not _TERMINAL.search(ln))
     return open_ended / len(long_lines) > 0.4
 
 
 def _paragraphs(text: str) -> list[str]:
     text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     raw = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    raw = ["" if line and is_boilerplate(line) else line for line in raw]
     if not _is_hard_wrapped([ln for ln in raw if ln]):
         return [ln for ln in raw if ln]
     joined: list[str] = []

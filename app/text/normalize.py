@@ -41,7 +41,7 @@ def stem(word: str) -> str:
             word = word[len(prefix) :]
             break
     for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]
     if len(word) >= 5 and word.endswith("ا"):
         word = word[:-1]
