@@ -42,14 +42,17 @@ def _prepare_all(articles: Sequence[Article]) -> tuple[list[Document], list[str]
     return documents, warnings
 
 
-def _article_summary(document: Document, scored: SentenceScores, key_texts: set[str], start: int) -> str:
-    """The article's best sentence that is short enough and not already a key point."""
+def _article_summary(document: Document, scored: SentenceScores, key_rows: list[int], start: int) -> str:
+    """The article's best short sentence that says something the key points do not already say."""
     count = len(document.sentences)
     order = np.argsort(-scored.scores[start : start + count])
+    repeat = prompts.toml("selection.toml")["multi_document"]["repeat_threshold"]
     for i in order:
-        sentence = document.sentences[int(i)]
-        if sentence.text not in key_texts and _words(sentence.text) <= ARTICLE_SUMMARY_WORDS:
-            return sentence.text
+        row = start + int(i)
+        if not 8 <= _words(document.sentences[int(i)].text) <= ARTICLE_SUMMARY_WORDS:
+            continue
+        if not key_rows or scored.similarity[row, key_rows].max() < repeat:
+            return document.sentences[int(i)].text
     words = document.sentences[int(order[0])].text.split()
     return " ".join(words[:ARTICLE_SUMMARY_WORDS]) + ("…" if len(words) > ARTICLE_SUMMARY_WORDS else "")
 
@@ -122,9 +125,10 @@ def build_briefing(
     key_sentences, ordering = _order(key_sentences, documents)
     timings["select"] = time.perf_counter() - mark
 
-    key_texts = {k.sentence.text for k in key_sentences}
+    row_of = {id(sentence): row for row, sentence in enumerate(scored.sentences)}
+    key_rows = [row_of[id(k.sentence)] for k in key_sentences]
     starts = np.cumsum([0] + [len(d.sentences) for d in documents])
-    summaries = [_article_summary(d, scored, key_texts, int(starts[i])) for i, d in enumerate(documents)]
+    summaries = [_article_summary(d, scored, key_rows, int(starts[i])) for i, d in enumerate(documents)]
     kinds = ["extractive"] * len(documents)
     status = model_status or NO_MODEL
     if summarizer is not None:

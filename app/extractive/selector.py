@@ -62,12 +62,15 @@ def score_sentences(documents: list[Document], focus: str, weights: dict[str, fl
     others = max(len(documents) - 1, 1)
     agreement = np.array([len(s) for s in support]) / others
     relevance = _normalized(focus_scores(space, sentences, focus)) if focus else np.zeros(len(sentences))
+    cues = cue_scores(sentences)
+    if focus == prompts.default_focus():
+        relevance = np.maximum(relevance, cues)  # the cue list spells out what the default question asks for
 
     scores = (
         weights["centrality"] * centrality
         + weights["agreement"] * agreement
         + weights["position"] * _position_scores(sentences, weights["position_decay"])
-        + weights["cues"] * cue_scores(sentences)
+        + weights["cues"] * cues
     )
     # The focus question gates the rest: a sentence that answers nothing of it keeps only part of its score.
     scores = scores * (1 - weights["focus"] + weights["focus"] * relevance)

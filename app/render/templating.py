@@ -23,7 +23,8 @@ EXTRACTIVE_PREFIX = "extractive only: "  # how app.engine reports why no model r
 _MONTHS = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
            "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر")
 # Characters that would turn inline article text into Markdown markup (raw HTML, links, emphasis, code).
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
+# "_" inside a word (download_model) is not emphasis in CommonMark and stays as it is.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>]|(?<![^\W_])_|_(?![^\W_]))")
 # A value placed after "- " or "# " can still open a block (heading, quote, nested list) with these.
 _BLOCK_START = re.compile(r"^([#>+\-=])|^(\d+)([.)])(?=\s|$)")
 

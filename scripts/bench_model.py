@@ -1,0 +1,182 @@
+"""Model-stage speed: the model-card way against Mojaz's way, on the default model's architecture.
+
+No download: the weights are random, in an MBart built from AraBART's published config (d_model 768,
+6+6 layers, 12 heads, FFN 3072, vocabulary 50,002: the architecture of the default model,
+abdalrahmanshahrour/arabartsummarization). Random weights do not change the arithmetic, and every run
+generates exactly --new-tokens tokens per article (min_new_tokens = max_new_tokens), so both ways do
+the same amount of decoding.
+
+  card   one article at a time, fp32, beam 3, torch defaults (what the model card's code does)
+  mojaz  all articles in one length-sorted batch, torch.inference_mode, int8 dynamic quantization,
+         Settings.model_threads threads, generation settings from prompts/generation.toml
+  ct2    (optional, --ct2) CTranslate2 int8 on the same weights, if ctranslate2 is installed
+
+Each way runs in its own process so its peak RSS is its own.
+
+    .venv/bin/python scripts/bench_model.py            # ~3-4 minutes on 2 cores
+    .venv/bin/python scripts/bench_model.py --new-tokens 32 --articles 3    # quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# AraBART (moussaKam/AraBART) and its summarization fine-tunes publish this config.
+ARABART = dict(
+    vocab_size=50002, d_model=768, encoder_layers=6, decoder_layers=6, encoder_attention_heads=12,
+    decoder_attention_heads=12, encoder_ffn_dim=3072, decoder_ffn_dim=3072, max_position_embeddings=1024,
+    pad_token_id=1, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2, forced_eos_token_id=2,
+    scale_embedding=False, activation_function="gelu",
+)
+# Input lengths of the five articles, in tokens: mixed, as a real article set is (one chunk each).
+LENGTHS = [512, 300, 470, 380, 512]
+
+
+def build_model():
+    import torch
+    from transformers import MBartConfig, MBartForConditionalGeneration
+
+    torch.manual_seed(0)
+    model = MBartForConditionalGeneration(MBartConfig(**ARABART))
+    model.eval()
+    return model
+
+
+def article_ids(count: int) -> list[list[int]]:
+    import torch
+
+    generator = torch.Generator().manual_seed(1)
+    lengths = (LENGTHS * ((count // len(LENGTHS)) + 1))[:count]
+    return [
+        [0, *torch.randint(5, ARABART["vocab_size"], (n - 2,), generator=generator).tolist(), 2]
+        for n in lengths
+    ]
+
+
+def run_card(new_tokens: int, count: int) -> dict:
+    import torch
+
+    model = build_model()
+    inputs = article_ids(count)
+    kwargs = dict(num_beams=3, repetition_penalty=3.0, length_penalty=1.0, no_repeat_ngram_size=3,
+                  max_new_tokens=new_tokens, min_new_tokens=new_tokens, pad_token_id=1)
+    started = time.perf_counter()
+    out_lengths = []
+    for ids in inputs:
+        with torch.no_grad():  # what the pipeline did
+            generated = model.generate(input_ids=torch.tensor([ids]), **kwargs)
+        out_lengths.append(generated.shape[1])
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "threads": torch.get_num_threads(), "output_lengths": out_lengths}
+
+
+def run_mojaz(new_tokens: int, count: int) -> dict:
+    import torch
+
+    from app.config import get_settings
+    from app.model.generation import GenerationSettings, generate_ids
+    from app.model.loader import quantize_int8
+
+    settings = get_settings()
+    torch.set_num_threads(settings.model_threads)
+    model = quantize_int8(build_model()) if settings.quantize else build_model()
+    generation = replace(GenerationSettings.from_prompts(), max_new_tokens=new_tokens,
+                         min_new_tokens=new_tokens, batch_size=max(count, 1))
+    inputs = article_ids(count)
+    started = time.perf_counter()
+    generated = generate_ids(model, inputs, 1, generation)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "threads": torch.get_num_threads(), "quantized": settings.quantize,
+            "num_beams": generation.num_beams, "output_lengths": [len(g) for g in generated]}
+
+
+def run_ct2(new_tokens: int, count: int) -> dict:
+    import tempfile
+
+    import ctranslate2
+    from ctranslate2.converters import TransformersConverter
+    from transformers import PreTrainedTokenizerFast
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_tiny_model import build_tokenizer
+
+    with tempfile.TemporaryDirectory() as tmp:
+        hf_dir, ct2_dir = Path(tmp) / "hf", Path(tmp) / "ct2"
+        build_model().save_pretrained(hf_dir)
+        tokenizer: PreTrainedTokenizerFast = build_tokenizer()
+        tokenizer.save_pretrained(hf_dir)  # the converter wants a tokenizer; ids are fed directly
+        TransformersConverter(str(hf_dir)).convert(str(ct2_dir), quantization="int8")
+        translator = ctranslate2.Translator(str(ct2_dir), device="cpu", intra_threads=2)
+        vocab = {i: t for t, i in tokenizer.get_vocab().items()}
+        inputs = [[vocab.get(i % len(vocab), "<unk>") for i in ids] for ids in article_ids(count)]
+        started = time.perf_counter()
+        results = translator.translate_batch(
+            inputs, beam_size=3, max_decoding_length=new_tokens, min_decoding_length=new_tokens,
+            repetition_penalty=3.0, no_repeat_ngram_size=3, max_batch_size=count,
+        )
+        seconds = time.perf_counter() - started
+    return {"seconds": seconds, "output_lengths": [len(r.hypotheses[0]) for r in results]}
+
+
+WAYS = {"card": run_card, "mojaz": run_mojaz, "ct2": run_ct2}
+
+
+def child(way: str, new_tokens: int, count: int) -> None:
+    result = WAYS[way](new_tokens, count)
+    result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+def measure(way: str, new_tokens: int, count: int) -> dict:
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", way, "--new-tokens", str(new_tokens), "--articles", str(count)],
+        capture_output=True, text=True, check=False,
+    )
+    if proc.returncode != 0:
+        return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Model-stage benchmark (random AraBART-size weights).")
+    parser.add_argument("--new-tokens", type=int, default=128)
+    parser.add_argument("--articles", type=int, default=5)
+    parser.add_argument("--ct2", action="store_true", help="also time CTranslate2 (if installed)")
+    parser.add_argument("--child", choices=sorted(WAYS), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(args.child, args.new_tokens, args.articles)
+        return 0
+
+    ways = ["card", "mojaz"] + (["ct2"] if args.ct2 else [])
+    results = {}
+    for way in ways:
+        results[way] = measure(way, args.new_tokens, args.articles)
+        print(f"{way}: {json.dumps(results[way])}", file=sys.stderr)
+    n = args.articles
+    print(f"\n{n} articles, inputs {LENGTHS[:n]} tokens, {args.new_tokens} new tokens each, beam 3\n")
+    print("| way | total s | s/article | peak RSS MiB | speed-up vs card |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    card = results["card"].get("seconds")
+    for way in ways:
+        r = results[way]
+        if "error" in r:
+            print(f"| {way} | - | - | - | failed: {r['error'][:80]} |")
+            continue
+        ratio = f"{card / r['seconds']:.1f}x" if card else "-"
+        print(f"| {way} | {r['seconds']:.1f} | {r['seconds'] / n:.2f} | {r['peak_rss_mib']:.0f} | {ratio} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
