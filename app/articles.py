@@ -40,9 +40,12 @@ def parse_published_at(value: Any, field_name: str = "published_at") -> datetime
         parsed = datetime.combine(value, time.min)
     elif isinstance(value, str):
         try:
-            parsed = date_parser.parse(value.strip(), dayfirst=True)
-        except (ValueError, OverflowError) as exc:
-            raise InputError(f"not a date: {value!r}", field_name) from exc
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            try:  # day-first for the numeric dates Arabic outlets print (06/08/2015)
+                parsed = date_parser.parse(value.strip(), dayfirst=True)
+            except (ValueError, OverflowError) as exc:
+                raise InputError(f"not a date: {value!r}", field_name) from exc
     else:
         raise InputError(f"not a date: {value!r}", field_name)
     if parsed.tzinfo is None:

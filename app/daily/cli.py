@@ -92,8 +92,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         _check(args)
-        zone = _zone(args.tz)
-        day = parse_day(args.date) if args.date else yesterday(zone)
+        try:
+            zone = _zone(args.tz)
+            day = parse_day(args.date) if args.date else yesterday(zone)
+        except InputError as exc:  # a bad flag value, like argparse's own errors
+            raise _UsageError(str(exc)) from exc
         if not args.input.exists():  # before loading any model
             raise InputError(f"no such file or folder: {args.input}", "input")
         result = run_daily(

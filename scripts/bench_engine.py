@@ -1,0 +1,61 @@
+"""Benchmark: extractive briefing latency for 5 and 100 articles, after import.
+
+    .venv/bin/python scripts/bench_engine.py [--data ../shared/data] [--repeat 5]
+
+5 articles: the real kadhimi-visit set; 100 articles: the first 100 of saudinewsnet-5k.jsonl.
+Reports the median and max of --repeat runs, after one warm-up run on the example set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app.article_files import load_articles  # noqa: E402
+from app.articles import article_from_mapping  # noqa: E402
+from app.engine import build_briefing  # noqa: E402
+
+
+def timed(articles, repeat: int) -> list[float]:
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        build_briefing(articles)
+        runs.append(time.perf_counter() - start)
+    return runs
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    if not args.data.is_dir():
+        print(f"bench_engine: no data folder at {args.data}", file=sys.stderr)
+        return 2
+    build_briefing(load_articles([ROOT / "examples" / "summit"]))  # warm-up: lazy imports, prompt files
+    five = load_articles([args.data / "kadhimi-visit"])
+    with (args.data / "saudinewsnet-5k.jsonl").open(encoding="utf-8") as feed:
+        hundred = [article_from_mapping(json.loads(line)) for _, line in zip(range(100), feed, strict=False)]
+    for name, articles in (("5 articles", five), ("100 articles", hundred)):
+        runs = timed(articles, args.repeat)
+        sentences = sum(len(a.text) for a in articles)
+        print(
+            f"{name}: median {statistics.median(runs):.3f} s, max {max(runs):.3f} s "
+            f"over {args.repeat} runs ({sentences:,} characters)"
+        )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS: {peak:.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
