@@ -27,14 +27,16 @@ COPY gunicorn.conf.py ./
 
 USER mojaz
 
-# Empty: no model is baked in and models/ is a mount point; the service runs extractive-only until a
-# model is there, and says so in /readyz and every briefing.
+# Set: the model is downloaded into models/arabart-summ (MOJAZ_MODEL's default) and baked in.
+# Empty: models/ is a mount point; the service runs extractive-only until a model is there, and says so
+# in /readyz and in every briefing.
 ARG MOJAZ_MODEL_ID=""
-RUN if [ -n "$MOJAZ_MODEL_ID" ]; then python scripts/download_model.py "$MOJAZ_MODEL_ID"; fi
+RUN if [ -n "$MOJAZ_MODEL_ID" ]; then \
+        python scripts/download_model.py "$MOJAZ_MODEL_ID" --dest models/arabart-summ; \
+    fi
 
-# A hub id is found under models/<name> once downloaded; the hub is never called at run time.
-ENV MOJAZ_MODEL=${MOJAZ_MODEL_ID:-models/arabart-summ} \
-    HF_HUB_OFFLINE=1 \
+# The hub is never called at run time.
+ENV HF_HUB_OFFLINE=1 \
     PORT=8000 \
     WEB_CONCURRENCY=2
 

@@ -30,7 +30,9 @@ keepalive = 5
 # The model loads once in the master (create_app runs before fork) and the workers share its pages.
 preload_app = True
 os.environ.setdefault("MOJAZ_MODEL_LOAD", "sync")
-# Our JSON request log replaces gunicorn's access log; gunicorn's own messages go to stderr.
+# Several masters on one machine would fight over the default control socket (~/.gunicorn/gunicorn.ctl);
+# signals (TERM, HUP, TTIN/TTOU) manage the server instead.
+control_socket_disable = True
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("MOJAZ_LOG_LEVEL", "info").lower()
@@ -41,7 +43,8 @@ logconfig_dict = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
     "loggers": {
         "gunicorn.error": {"handlers": ["console"], "level": loglevel.upper(), "propagate": False},
-        "gunicorn.access": {"handlers": ["console"], "level": loglevel.upper(), "propagate": False},
+        # The app's JSON request line (with request id and timings) replaces the access log.
+        "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
     },
 }
 

@@ -70,10 +70,14 @@ def _read_text(path: Path) -> str:
 
 
 def _read_txt(path: Path) -> list[Article]:
+    """The first non-empty line is the title; site junk above it (a "Logo" line, the masthead) is skipped."""
+    from app.text.clean import is_boilerplate
+
     lines = _read_text(path).splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if start is None:
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    if not filled:
         raise InputError("empty file", str(path))
+    start = next((i for i in filled if not is_boilerplate(lines[i])), filled[0])
     title = lines[start].strip()
     text = "\n".join(lines[start + 1:]).strip()
     if not text:

@@ -12,6 +12,7 @@ from app.articles import content_id
 from app.errors import InputError
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 TITLE = "افتتاح جسر جديد يربط ضفتي النهر في المدينة"
 BODY = (
@@ -59,6 +60,22 @@ def test_txt_first_nonempty_line_is_the_title_and_id_comes_from_content(tmp_path
     assert article.id == content_id(TITLE, BODY)
     assert article.source is None  # neither the folder name nor the file name is an outlet
     assert article.published_at is None
+
+
+def test_txt_site_junk_above_the_title_is_skipped(tmp_path):
+    page = f"Logo\nصحيفة يومية تصدر عن دار النهر للنشر\n\n{TITLE}\n\nA A\n\n{BODY}\n"
+    [article] = load_articles([write(tmp_path / "scraped.txt", page)])
+    assert article.title == TITLE
+    assert "Logo" not in article.text and "صحيفة يومية" not in article.text
+
+
+def test_real_scraped_set_has_real_titles():
+    folder = SHARED / "kadhimi-visit"
+    if not folder.is_dir():
+        pytest.skip(f"shared data not found at {folder}")
+    articles = load_articles([folder])
+    assert len(articles) == 5
+    assert all(len(a.title.split()) >= 3 for a in articles)  # no "Logo" or masthead line as a title
 
 
 def test_same_txt_gives_the_same_id_in_another_place(tmp_path):

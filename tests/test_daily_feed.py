@@ -97,7 +97,6 @@ def test_folder_tree_of_article_files(tmp_path: Path) -> None:
     assert day.undated == 1
 
 
-@pytest.mark.xfail(reason="app.articles.parse_published_at reads ISO 2015-08-06 day-first (lead's file)")
 def test_folder_tree_iso_dates_with_a_small_day(tmp_path: Path) -> None:
     _tree(tmp_path, "2015-08-06T09:00:00+03:00")
 

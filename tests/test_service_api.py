@@ -94,7 +94,9 @@ def test_format_field_and_accept_header_choose_markdown_or_html(client, articles
     assert html.headers["X-Mojaz-Mode"] == "extractive"
 
     # The body's format wins over the Accept header; a browser-style Accept gives HTML.
-    forced = client.post("/v1/briefings", json={"articles": articles, "format": "json"}, headers={"Accept": "text/html"})
+    forced = client.post(
+        "/v1/briefings", json={"articles": articles, "format": "json"}, headers={"Accept": "text/html"}
+    )
     assert forced.mimetype == "application/json"
     browser = client.post(
         "/v1/briefings", json={"articles": articles}, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -168,7 +170,11 @@ def test_body_over_the_limit_is_413(articles) -> None:  # type: ignore[no-untype
         ({}, "articles", "required"),
         ({"articles": [{"title": "عنوان بلا نص"}]}, "articles[0]", "text' or 'html"),
         ({"articles": [{"text": "   "}]}, "articles[0].text", "empty"),
-        ({"articles": [{"text": "The minister opened the new river bridge on Thursday morning."}]}, "articles", "Arabic"),
+        (
+            {"articles": [{"text": "The minister opened the new river bridge on Thursday morning."}]},
+            "articles",
+            "Arabic",
+        ),
         ({"articles": [{"text": 42}]}, "articles[0].text", "string"),
         ({"articles": [{"text": "افتتح الجسر.", "published_at": "ليس تاريخا"}]}, "articles[0].published_at", "date"),
         ({"articles": [{"text": "افتتح الجسر."}], "fokus": "خطأ"}, "fokus", "not permitted"),
@@ -179,8 +185,18 @@ def test_body_over_the_limit_is_413(articles) -> None:  # type: ignore[no-untype
         ({"articles": ["افتتح الجسر"]}, "articles[0]", "dictionary"),
     ],
     ids=[
-        "no-articles", "no-articles-key", "no-text-or-html", "empty-text", "no-arabic", "text-not-string",
-        "bad-date", "unknown-field", "max-words-zero", "unknown-format", "articles-not-list", "body-not-object",
+        "no-articles",
+        "no-articles-key",
+        "no-text-or-html",
+        "empty-text",
+        "no-arabic",
+        "text-not-string",
+        "bad-date",
+        "unknown-field",
+        "max-words-zero",
+        "unknown-format",
+        "articles-not-list",
+        "body-not-object",
         "article-not-object",
     ],
 )
@@ -206,9 +222,7 @@ def test_too_many_and_over_long_articles_are_422(articles) -> None:  # type: ign
 
 
 def test_all_validation_errors_are_listed(client) -> None:  # type: ignore[no-untyped-def]
-    body = assert_problem(
-        client.post("/v1/briefings", json={"articles": [{"title": "بلا نص"}], "max_words": -1}), 422
-    )
+    body = assert_problem(client.post("/v1/briefings", json={"articles": [{"title": "بلا نص"}], "max_words": -1}), 422)
     assert {e["field"] for e in body["errors"]} == {"articles[0]", "max_words"}
 
 
@@ -344,7 +358,10 @@ def test_503_while_the_model_loads_then_ready(articles) -> None:  # type: ignore
         release.set()
     assert app.extensions["mojaz.model"].wait(10)
     assert client.get("/readyz").get_json() == {
-        "mode": "extractive", "model": None, "reason": "test loader: no model", "load_seconds": 0.25,
+        "mode": "extractive",
+        "model": None,
+        "reason": "test loader: no model",
+        "load_seconds": 0.25,
     }
     assert client.post("/v1/briefings", json={"articles": articles}).status_code == 200
 

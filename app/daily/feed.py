@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import html
 import json
 from collections.abc import Iterable, Mapping
@@ -15,7 +14,6 @@ from app.articles import Article, article_from_mapping
 from app.errors import InputError
 
 FEED_SUFFIXES = {".jsonl", ".ndjson"}
-_DATE_KEYS = ("published_at", "date")
 MAX_REPORTED_PROBLEMS = 5
 
 
@@ -54,19 +52,13 @@ def parse_day(value: str) -> date:
     raise InputError(f"not a date: {value!r} (expected YYYY-MM-DD)", "--date")
 
 
-def _iso_first(row: Mapping[str, Any]) -> dict[str, Any]:
-    # dateutil with dayfirst=True reads "2015-08-06" as 8 June; an ISO string means what ISO says.
-    # Crawled feeds also carry HTML entities (&quot;) in plain-text fields.
+def _unescaped(row: Mapping[str, Any]) -> dict[str, Any]:
+    # Crawled feeds carry HTML entities (&quot;) in their plain-text fields.
     fixed = dict(row)
     for key in ("title", "text"):
         value = fixed.get(key)
         if isinstance(value, str) and "&" in value:
             fixed[key] = html.unescape(value)
-    for key in _DATE_KEYS:
-        value = fixed.get(key)
-        if isinstance(value, str):
-            with contextlib.suppress(ValueError):
-                fixed[key] = datetime.fromisoformat(value.strip())
     return fixed
 
 
@@ -92,7 +84,7 @@ def _read_jsonl(path: Path) -> Feed:
                 skip(f"{where}: expected an object")
                 continue
             try:
-                feed.articles.append(article_from_mapping(_iso_first(row), where))
+                feed.articles.append(article_from_mapping(_unescaped(row), where))
             except InputError as exc:
                 skip(str(exc))
     return feed

@@ -211,8 +211,16 @@ class ServiceRunner:
             raise ServiceUnavailable(f"{self.endpoint} did not answer with a briefing ({problem})") from exc
 
     def run(self, stories: Sequence[Sequence[Article]], on_done: Callable[[], None]) -> list[StoryOutcome]:
-        def one(articles: Sequence[Article]) -> StoryOutcome:
-            outcome = self.briefing(articles)
+        stop = threading.Event()  # set by the first fatal failure: queued stories are not sent
+
+        def one(articles: Sequence[Article]) -> StoryOutcome | None:
+            if stop.is_set():
+                return None
+            try:
+                outcome = self.briefing(articles)
+            except ServiceUnavailable:
+                stop.set()
+                raise
             on_done()
             return outcome
 
@@ -220,11 +228,12 @@ class ServiceRunner:
             with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="mojaz-daily") as pool:
                 futures = [pool.submit(one, articles) for articles in stories]
                 try:
-                    return [future.result() for future in futures]
+                    outcomes = [future.result() for future in futures]
                 except ServiceUnavailable:
                     for future in futures:
-                        future.cancel()  # stop the queue: every later story would fail the same way
+                        future.cancel()  # every later story would fail the same way
                     raise
+                return [outcome for outcome in outcomes if outcome is not None]
         finally:
             with self._lock:
                 for session in self._sessions:

@@ -26,7 +26,9 @@ def select(
     max_items: int,
     trade_off: float = 0.7,
     repeat_threshold: float = 0.45,
+    fill: bool = False,
 ) -> list[Pick]:
+    """Pick sentences best-first; with fill, the last pick may overrun the budget (the caller cuts it)."""
     picks: list[Pick] = []
     used = 0
     remaining = set(range(len(scores)))
@@ -48,12 +50,14 @@ def select(
         marginal = trade_off * scores[candidates[fresh]] - (1 - trade_off) * redundancy[fresh]
         best = int(candidates[fresh][int(np.argmax(marginal))])
         remaining.discard(best)
-        if used + lengths[best] > budget_words:
+        if used + lengths[best] > budget_words and not fill:
             if used >= 0.8 * budget_words:
                 break
             continue
         picks.append(Pick(best))
         used += int(lengths[best])
+        if used >= budget_words:
+            break
     _attach_repeats(picks, remaining, similarity, repeat_threshold)
     return picks
 

@@ -112,9 +112,11 @@ def summarize_single(document: Document, title: str, max_words: int) -> list[Sen
     space = SentenceSpace([s.terms for s in sentences])
     similarity = space.similarity()
     lengths = np.array([len(s.text.split()) for s in sentences])
+    positions = np.array([sentence.position for sentence in sentences])
     scores = (
         weights["centrality"] * _normalized(lexrank(similarity, threshold=weights["lexrank_threshold"]))
-        + weights["position"] * _position_scores(sentences, weights["position_decay"])
+        + weights["lead"] * (positions == 0)
+        + weights["position"] * (1.0 - positions / len(sentences))
         + weights["title"] * (_normalized(focus_scores(space, sentences, title)) if title else 0.0)
     )
     picks = mmr.select(
@@ -125,5 +127,6 @@ def summarize_single(document: Document, title: str, max_words: int) -> list[Sen
         max_items=len(sentences),
         trade_off=weights["mmr_trade_off"],
         repeat_threshold=weights["repeat_threshold"],
+        fill=True,
     )
     return sorted((sentences[p.index] for p in picks), key=lambda s: s.position)

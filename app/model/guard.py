@@ -93,7 +93,6 @@ def guard_summary(
     source_text: str,
     fallback: str,
     *,
-    article_id: str,
     common_words: frozenset[str] = frozenset(),
     max_unsupported_words: int = 0,
 ) -> GuardedSummary:
@@ -106,17 +105,16 @@ def guard_summary(
         invented_numbers = [t for t in missing if t[0].isdigit()]
         if invented_numbers or len(missing) > max_unsupported_words:
             notes.append(
-                f"fact guard: dropped a generated sentence of article {article_id}: "
-                f"{', '.join(missing[:6])} not found in the article"
+                f"fact guard dropped a generated sentence: {', '.join(missing[:6])} not found in the article"
             )
         else:
             kept.append(sentence)
     if kept:
         return GuardedSummary(" ".join(kept), "abstractive", notes)
     if notes:
-        notes.append(f"fact guard: article {article_id} summarized by its key sentence instead")
+        notes.append("fact guard: the article's key sentence stands in for the generated summary")
     else:
-        notes.append(f"model gave no summary for article {article_id}; its key sentence is used")
+        notes.append("the model gave no summary; the article's key sentence is used")
     return GuardedSummary(fallback, "extractive", notes)
 
 

@@ -114,7 +114,7 @@ class Seq2SeqSummarizer:
                 continue
             raw = cached.get(key, fresh.get(key, ""))
             guarded = guard_summary(
-                raw, request.text, request.fallback, article_id=request.article_id,
+                raw, request.text, request.fallback,
                 common_words=self.common_words, max_unsupported_words=self.generation.max_unsupported_words,
             )
             results.append(

@@ -27,6 +27,24 @@ def load_model_stage(settings: Settings) -> tuple[ArticleSummarizer | None, Mode
     return load_summarizer(settings=settings)
 
 
+def warm_up_engine() -> None:
+    """One engine-only briefing, so lazy set-up (sentence vectors, prompts, regexes) happens here: before
+    fork under gunicorn, where the workers share it, instead of in each worker's first request. The model
+    is not run: torch's thread pools are not fork-safe."""
+    from app.articles import article_from_mapping
+    from app.engine import build_briefing
+    from app.service.schemas import EXAMPLE_REQUEST
+
+    started = time.perf_counter()
+    try:
+        articles = [article_from_mapping(a, f"articles[{i}]") for i, a in enumerate(EXAMPLE_REQUEST["articles"])]
+        build_briefing(articles)
+    except Exception:  # a failed warm-up only costs the first request its set-up time
+        logger.warning("engine warm-up failed", exc_info=True)
+        return
+    logger.debug("engine warmed up", extra={"seconds": round(time.perf_counter() - started, 3)})
+
+
 class CountingSummarizer:
     """Wraps the model: counts cache hits for /metrics and lets one generation run at a time per
     worker (torch already spreads one generation over MOJAZ_MODEL_THREADS cores)."""
@@ -82,6 +100,7 @@ class ModelState:
         self.summarizer = CountingSummarizer(summarizer) if summarizer is not None else None
         self.status = status
         record_model(status)
+        warm_up_engine()
         logger.info(
             "model stage ready",
             extra={
