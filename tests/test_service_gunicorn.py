@@ -62,8 +62,8 @@ class Server:
             MOJAZ_CACHE_PATH=str(tmp / "cache.sqlite3"),
             MOJAZ_MAX_BODY_BYTES="200000",
             MOJAZ_GRACEFUL_TIMEOUT="20",
-            **(extra_env or {}),
         )
+        env.update(extra_env or {})
         self.log = self.log_path.open("wb")
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
 

@@ -27,6 +27,17 @@ def _numbers(text: str) -> list[str]:
     return [re.sub(r"(?<=\d),(?=\d{3})", "", n).removesuffix(".0") for n in _NUMBER.findall(folded)]
 
 
+def _forms(word: str) -> set[str]:
+    """The word and its light stem, also without up to two one-letter proclitics (وبتكلفة ~ تكلفة)."""
+    bases = [word]
+    if len(word) >= 4 and word[0] in "وف":
+        bases.append(word[1:])
+    if len(bases[-1]) >= 4 and bases[-1][0] in "بلك":
+        bases.append(bases[-1][1:])
+    forms = {form for base in bases for form in (base, stem(base))}
+    return {f for f in forms if len(f) >= 2}
+
+
 def split_generated(summary: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(summary) if s and s.strip()]
 
@@ -41,22 +52,22 @@ class SourceFacts:
 
     @classmethod
     def of(cls, text: str) -> SourceFacts:
-        stems = {stem(w) for w in words(text) if not w[0].isdigit()}
+        stems = {form for w in words(text) if not w[0].isdigit() for form in _forms(w)}
         by_prefix: dict[str, set[str]] = {}
         for s in stems:
             by_prefix.setdefault(s[:3], set()).add(s)
         return cls(numbers=set(_numbers(text)), stems=stems, _by_prefix=by_prefix)
 
-    def has_word(self, word_stem: str) -> bool:
-        if word_stem in self.stems:
+    def has_word(self, word: str) -> bool:
+        forms = _forms(word)
+        if forms & self.stems:
             return True
-        if len(word_stem) < 4:
-            return False
-        # Same word with a different suffix or nisba ending: long shared prefix, at most 2 letters apart.
-        for candidate in self._by_prefix.get(word_stem[:3], ()):
-            shared = len(_common_prefix(candidate, word_stem))
-            if shared >= 4 and shared >= max(len(candidate), len(word_stem)) - 2:
-                return True
+        # Same word with another suffix or nisba ending: a long shared prefix, at most 2 letters apart.
+        for form in forms:
+            for candidate in self._by_prefix.get(form[:3], ()) if len(form) >= 4 else ():
+                shared = len(_common_prefix(candidate, form))
+                if shared >= 4 and shared >= max(len(candidate), len(form)) - 2:
+                    return True
         return False
 
 
@@ -73,10 +84,9 @@ def unsupported_terms(sentence: str, source: SourceFacts, common: frozenset[str]
     for word in words(sentence):
         if word[0].isdigit():
             continue
-        word_stem = stem(word)
-        if word in common or word_stem in common or len(word_stem) < 2:
+        if word in common or stem(word) in common or len(word) < 2:
             continue
-        if not source.has_word(word_stem) and word not in missing:
+        if not source.has_word(word) and word not in missing:
             missing.append(word)
     return missing
 
