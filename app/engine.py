@@ -18,7 +18,7 @@ from app.extractive.selector import KeySentence, SentenceScores, select_key_sent
 from app.extractive.vectors import SentenceSpace
 from app.summarizer import NO_MODEL, ArticleSummarizer, ModelStatus, SummaryRequest
 from app.text.clean import is_boilerplate
-from app.text.normalize import has_arabic
+from app.text.normalize import has_arabic, words
 
 ARTICLE_SUMMARY_WORDS = 25
 
@@ -190,5 +190,11 @@ def summarize_document(text: str, title: str, max_words: int) -> str:
     """Single-document extractive summary within max_words (used by the EASC evaluation)."""
     document = prepare(Article(id="doc", title=title, text=text), 0)
     chosen = summarize_single(document, title, max_words)
-    words = " ".join(s.text for s in chosen).split()
-    return " ".join(words[:max_words])
+    kept: list[str] = []
+    used = 0
+    for token in " ".join(s.text for s in chosen).split():
+        used += len(words(token))  # count words as ROUGE and the budget do: punctuation is not a word
+        if used > max_words:
+            break
+        kept.append(token)
+    return " ".join(kept)

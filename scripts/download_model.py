@@ -1,7 +1,7 @@
 """Put a hub summarization model into models/<name> (for Docker builds and machines with network).
 
     python scripts/download_model.py                       # the default model -> models/arabart-summ
-    python scripts/download_model.py owner/name [--dest models/name]
+    python scripts/download_model.py owner/name [--dest models/name] [--ct2]
 
 Only what inference needs is fetched: config, tokenizer files and one copy of the weights (safetensors
 when the repository has them, else pytorch_model.bin); training state is skipped.
@@ -26,13 +26,8 @@ def inference_files(files: list[str]) -> list[str]:
     """The repository files a seq2seq model needs for inference."""
     wanted = [f for f in files if "/" not in f and f not in SKIP]
     has_safetensors = any(f.endswith(".safetensors") for f in wanted)
-    keep = []
-    for name in wanted:
-        if name.endswith((".json", ".model", ".txt", ".spm")) or name.endswith(".safetensors"):
-            keep.append(name)
-        elif name.endswith(".bin") and not has_safetensors:
-            keep.append(name)
-    return keep
+    weights = (".safetensors",) if has_safetensors else (".bin",)
+    return [name for name in wanted if name.endswith((".json", ".model", ".txt", ".spm", *weights))]
 
 
 def download(hub_id: str, dest: Path, revision: str | None = None) -> Path:
@@ -49,11 +44,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dest", type=Path, help="folder (default: models/arabart-summ for the default "
                         "model, else models/<name>)")
     parser.add_argument("--revision", help="a commit, branch or tag of the hub repository")
+    parser.add_argument("--ct2", action="store_true", help="also convert to CTranslate2 int8 into <dest>/ct2 "
+                        "(the faster backend; needs the ctranslate2 package)")
     args = parser.parse_args(argv)
     dest = args.dest or (DEFAULT_DEST if args.hub_id == DEFAULT_HUB_ID else ROOT / "models" /
                          args.hub_id.split("/")[-1])
     try:
         download(args.hub_id, dest, args.revision)
+        if args.ct2:
+            from app.model.ct2 import convert_to_ct2
+
+            convert_to_ct2(dest)
     except Exception as error:  # network or hub problems: one readable line, no stack trace
         print(f"download_model: could not fetch {args.hub_id}: {type(error).__name__}: {error}",
               file=sys.stderr)

@@ -108,6 +108,8 @@ def build_tiny_model(
         decoder_ffn_dim=d_model * 2,
         max_position_embeddings=max_position,
         pad_token_id=1, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2, forced_eos_token_id=2,
+        # As in AraBART's config.json; CTranslate2's converter reads them (transformers 5 does not).
+        normalize_before=True, add_final_layer_norm=True, normalize_embedding=True,
     )
     torch.manual_seed(seed)
     model = MBartForConditionalGeneration(config)

@@ -4,6 +4,8 @@ abstractive+extractive, /readyz and /metrics say so, and it survives gunicorn's 
 from __future__ import annotations
 
 import json
+import signal
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,9 @@ def articles() -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def app(tiny_model_dir, tmp_path_factory):  # type: ignore[no-untyped-def]
     cache = tmp_path_factory.mktemp("service-cache") / "cache.sqlite3"
-    created = create_app({"TESTING": True, "model": str(tiny_model_dir), "cache_path": str(cache)})
+    # One torch thread: other test processes share these cores, and spinning OpenMP threads slow down 10x.
+    settings = {"model": str(tiny_model_dir), "cache_path": str(cache), "model_threads": 1}
+    created = create_app({"TESTING": True, **settings})
     assert created.extensions["mojaz.model"].wait(120)
     return created
 
@@ -64,7 +68,7 @@ def test_every_briefing_is_abstractive_and_the_cache_is_counted(app, articles) -
 
 
 def test_gunicorn_preloads_the_model_and_workers_use_it(tiny_model_dir, tmp_path, articles) -> None:  # type: ignore[no-untyped-def]
-    server = Server(tmp_path, workers=1, extra_env={"MOJAZ_MODEL": str(tiny_model_dir)})
+    server = Server(tmp_path, workers=1, extra_env={"MOJAZ_MODEL": str(tiny_model_dir), "MOJAZ_MODEL_THREADS": "1"})
     try:
         ready = server.wait_ready(seconds=120)
         assert ready["mode"] == MODE
@@ -75,6 +79,27 @@ def test_gunicorn_preloads_the_model_and_workers_use_it(tiny_model_dir, tmp_path
         text = requests.get(f"{server.url}/metrics", timeout=10).text
         assert metric_value(text, "mojaz_model_load_seconds") > 0
         assert metric_value(text, "mojaz_summaries_total", cache="hit") == 5
+        assert_sigterm_lets_a_generation_finish(server, articles)
     finally:
-        assert server.stop() == 0
+        server.stop()
     assert "model stage ready" in server.output()
+
+
+def assert_sigterm_lets_a_generation_finish(server: Server, articles: list[dict[str, Any]]) -> None:
+    """SIGTERM while a briefing is being generated: the caller still gets it, then gunicorn exits 0."""
+    for attempt in range(5):
+        fresh = [{**a, "text": a["text"] + f" وحضر الافتتاح {attempt + 40} صحفيا."} for a in articles]  # cache miss
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(requests.post, f"{server.url}/v1/briefings", json={"articles": fresh}, timeout=120)
+            in_flight = False
+            while not pending.done() and not in_flight:
+                text = requests.get(f"{server.url}/metrics", timeout=10).text
+                in_flight = metric_value(text, "mojaz_http_requests_in_flight") >= 2  # it and this /metrics
+            if in_flight:
+                server.process.send_signal(signal.SIGTERM)
+            response = pending.result()
+        assert response.status_code == 200 and response.json()["mode"] == MODE
+        if in_flight:
+            assert server.process.wait(timeout=60) == 0
+            return
+    pytest.fail("no briefing was ever seen in flight")

@@ -118,7 +118,7 @@ def summarize_single(document: Document, title: str, max_words: int) -> list[Sen
         + weights["lead"] * (positions == 0)
         + weights["position"] * (1.0 - positions / len(sentences))
         + weights["title"] * (_normalized(focus_scores(space, sentences, title)) if title else 0.0)
-    )
+    ) * _length_scores(lengths.astype(float), 1, int(weights["max_words"]))
     picks = mmr.select(
         scores,
         similarity,

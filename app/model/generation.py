@@ -52,7 +52,7 @@ def generate_texts(model: Any, tokenizer: Any, texts: list[str], settings: Gener
     """One generated text per input, in input order (see generate_ids)."""
     if not texts:
         return []
-    limit = input_limit(model, tokenizer, settings)
+    limit = input_limit(model.config, tokenizer, settings)
     encoded = tokenizer(
         [settings.task_prefix + text for text in texts], add_special_tokens=True, truncation=True,
         max_length=limit,
@@ -91,10 +91,10 @@ def generate_ids(
     return outputs
 
 
-def input_limit(model: Any, tokenizer: Any, settings: GenerationSettings) -> int:
-    """Most input tokens (special tokens included) one chunk may have."""
+def input_limit(config: Any, tokenizer: Any, settings: GenerationSettings) -> int:
+    """Most input tokens (special tokens included) one chunk may have, given the model's config."""
     limits = [settings.max_input_tokens]
-    positions = getattr(model.config, "max_position_embeddings", None)
+    positions = getattr(config, "max_position_embeddings", None)
     if isinstance(positions, int) and positions > 0:
         limits.append(positions)
     model_max = getattr(tokenizer, "model_max_length", None)

@@ -68,35 +68,62 @@ def _weights_stamp(folder: Path) -> str:
 
 
 def quantize_int8(model: Any) -> Any:
-    """Dynamic int8 quantization of every Linear layer (weights int8, activations quantized per call)."""
+    """Dynamic int8 quantization of every Linear layer (weights int8, activations quantized per call).
+
+    In place, so the fp32 weights are freed instead of living on beside their int8 copies."""
     import torch
     from torch.ao.quantization import quantize_dynamic
 
     with warnings.catch_warnings():  # torch marks torch.ao.quantization deprecated; it still works
         warnings.simplefilter("ignore")
-        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
 
 
-def _load(source: str, settings: Settings) -> tuple[Any, Any, str]:
+def _ct2_available(folder: Path | None) -> bool:
+    if folder is None or not (folder / "ct2" / "model.bin").is_file():
+        return False
+    try:
+        import ctranslate2  # noqa: F401
+    except ImportError:
+        log.warning("%s/ct2 exists but ctranslate2 is not installed; using torch", folder)
+        return False
+    return True
+
+
+def _load(source: str, folder: Path | None, settings: Settings) -> dict[str, Any]:
+    """Keyword arguments for Seq2SeqSummarizer (model or generator, tokenizer, config) and a description."""
     import torch
     import transformers
-    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+    from transformers import AutoConfig, AutoModelForSeq2SeqLM, AutoTokenizer
 
     transformers.logging.set_verbosity_error()
     transformers.logging.disable_progress_bar()
-    torch.set_num_threads(max(1, settings.model_threads))
+    threads = max(1, settings.model_threads)
+    torch.set_num_threads(threads)
     tokenizer = AutoTokenizer.from_pretrained(source)
+    config = AutoConfig.from_pretrained(source)
+    if not getattr(config, "is_encoder_decoder", False):
+        raise ValueError(f"{config.model_type} is not an encoder-decoder model")
+
+    if folder is not None and _ct2_available(folder):
+        from app.model.ct2 import Ct2Generator
+
+        generator = Ct2Generator(folder / "ct2", tokenizer, config, threads=threads, int8=settings.quantize)
+        compute = "int8" if settings.quantize else "float32"
+        detail = f"{config.model_type}, CTranslate2 {compute}, {threads} threads"
+        return {"model": None, "generator": generator, "tokenizer": tokenizer, "config": config,
+                "detail": detail}
+
     model = AutoModelForSeq2SeqLM.from_pretrained(source, dtype=torch.float32)
-    if not getattr(model.config, "is_encoder_decoder", False):
-        raise ValueError(f"{type(model).__name__} is not an encoder-decoder model")
     model.eval()
     params = sum(p.numel() for p in model.parameters())
-    detail = f"{model.config.model_type}, {params / 1e6:.1f}M parameters"
+    detail = f"{config.model_type}, {params / 1e6:.1f}M parameters"
     if settings.quantize:
         model = quantize_int8(model)
         detail += ", int8 dynamic quantization"
     detail += f", {torch.get_num_threads()} threads"
-    return model, tokenizer, detail
+    return {"model": model, "generator": None, "tokenizer": tokenizer, "config": model.config,
+            "detail": detail}
 
 
 def load_summarizer(
@@ -127,12 +154,15 @@ def load_summarizer(
 
     source = str(folder) if folder else str(hub_id)
     try:
-        loaded, tokenizer, detail = _load(source, settings)
+        loaded = _load(source, folder, settings)
+        detail = loaded.pop("detail")
+        backend = "ct2" if loaded["generator"] else "torch"
         summarizer = Seq2SeqSummarizer(
-            loaded,
-            tokenizer,
+            loaded.pop("model"),
+            loaded.pop("tokenizer"),
+            **loaded,
             model_name=spec,
-            model_id=f"{source}|{_weights_stamp(folder) if folder else ''}",
+            model_id=f"{source}|{_weights_stamp(folder) if folder else ''}|{backend}",
             generation=GenerationSettings.from_prompts(),
             cache=SummaryCache(settings.cache_path) if settings.cache_path else None,
             common_words=common_word_set(lines("guard_common_words.txt")),

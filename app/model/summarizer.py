@@ -40,8 +40,14 @@ class Seq2SeqSummarizer:
         preprocessor: ArticlePreprocessor | None = None,
         common_words: frozenset[str] = frozenset(),
         quantized: bool = False,
+        config: Any = None,
+        generator: Any = None,
     ) -> None:
+        """`model` is a transformers seq2seq model, or None when `generator` (e.g. ct2.Ct2Generator,
+        called as generator(texts, settings, max_input_tokens)) does the forward step instead."""
         self.model = model
+        self.config = config if config is not None else model.config
+        self.generator = generator
         self.tokenizer = tokenizer
         self.model_name = model_name
         self.model_id = model_id or model_name
@@ -56,7 +62,7 @@ class Seq2SeqSummarizer:
     def chunk_budget(self) -> int:
         """Tokens of article text one chunk may hold: the input limit less special tokens and prefix."""
         overhead = len(self.tokenizer(self.generation.task_prefix, add_special_tokens=True)["input_ids"])
-        return max(8, input_limit(self.model, self.tokenizer, self.generation) - overhead)
+        return max(8, input_limit(self.config, self.tokenizer, self.generation) - overhead)
 
     def _count(self, texts: list[str]) -> list[int]:
         if not texts:
@@ -75,6 +81,9 @@ class Seq2SeqSummarizer:
     # -- forward ----------------------------------------------------------------------------------
     def generate(self, texts: list[str]) -> list[str]:
         self.generate_calls += 1
+        if self.generator is not None:
+            limit = input_limit(self.config, self.tokenizer, self.generation)
+            return self.generator(texts, self.generation, limit)
         return generate_texts(self.model, self.tokenizer, texts, self.generation)
 
     def _raw_summaries(self, plans: list[_Plan]) -> dict[str, str]:

@@ -11,6 +11,8 @@ import re
 
 from app.text.normalize import normalize
 
+# A full stop typed without the space after it ("نوح.وفي") still ends the sentence; digits (5.2) do not.
+_GLUED_STOP = re.compile(r"(?<=[\u0621-\u064A])([.!؟])(?=[\u0621-\u064A])")
 _END = re.compile(r"""[.!?؟؛]+(?:["'»”)\]]+)?(?=\s|$)""")
 _ABBREVIATIONS = frozenset(
     normalize(a)
@@ -75,7 +77,7 @@ def _merge_fragments(pieces: list[str]) -> list[str]:
 def split_sentences(text: str) -> list[str]:
     """Sentences of a text in order; paragraph breaks (newlines) always end a sentence."""
     sentences: list[str] = []
-    for paragraph in text.split("\n"):
+    for paragraph in _GLUED_STOP.sub(r"\1 ", text).split("\n"):
         paragraph = paragraph.strip()
         if paragraph:
             sentences.extend(_merge_fragments(_split_paragraph(paragraph)))

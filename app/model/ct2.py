@@ -1,0 +1,59 @@
+"""Optional CTranslate2 backend for the forward step (measured ~1.8x faster than torch int8 here).
+
+Used when the model folder holds a converted copy in ct2/ (`scripts/download_model.py --ct2`) and the
+ctranslate2 package is installed; the tokenizer, preprocessing, chunking, guard and cache stay the same.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from app.model.generation import GenerationSettings
+
+CT2_SUBDIR = "ct2"
+
+
+def convert_to_ct2(folder: str | Path, quantization: str = "int8") -> Path:
+    """Convert a transformers seq2seq folder into folder/ct2 (CTranslate2 format, int8 weights)."""
+    from ctranslate2.converters import TransformersConverter
+
+    target = Path(folder) / CT2_SUBDIR
+    TransformersConverter(str(folder)).convert(str(target), quantization=quantization, force=True)
+    return target
+
+
+class Ct2Generator:
+    """texts -> generated texts with a ctranslate2.Translator, using the model's own tokenizer."""
+
+    def __init__(self, folder: Path, tokenizer: Any, config: Any, *, threads: int, int8: bool) -> None:
+        import ctranslate2
+
+        self.tokenizer = tokenizer
+        self.translator = ctranslate2.Translator(
+            str(folder), device="cpu", compute_type="int8" if int8 else "float32", intra_threads=threads
+        )
+        start_id = getattr(config, "decoder_start_token_id", None)
+        start_id = tokenizer.eos_token_id if start_id is None else start_id
+        self.start_token = tokenizer.convert_ids_to_tokens(start_id)
+
+    def __call__(self, texts: list[str], settings: GenerationSettings, max_input_tokens: int) -> list[str]:
+        if not texts:
+            return []
+        encoded = self.tokenizer(
+            [settings.task_prefix + t for t in texts], truncation=True, max_length=max_input_tokens
+        )["input_ids"]
+        sources = [self.tokenizer.convert_ids_to_tokens(ids) for ids in encoded]
+        results = self.translator.translate_batch(
+            sources,
+            target_prefix=[[self.start_token]] * len(sources),
+            beam_size=settings.num_beams,
+            max_decoding_length=settings.max_new_tokens + 1,  # + the start token
+            min_decoding_length=min(settings.min_new_tokens, settings.max_new_tokens) + 1,
+            repetition_penalty=settings.repetition_penalty,
+            no_repeat_ngram_size=settings.no_repeat_ngram_size,
+            length_penalty=settings.length_penalty,
+            max_batch_size=max(1, settings.batch_size),  # CTranslate2 sorts by length itself
+        )
+        ids = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
+        return [t.strip() for t in self.tokenizer.batch_decode(ids, skip_special_tokens=True)]
