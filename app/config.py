@@ -15,7 +15,7 @@ class Settings(BaseSettings):
 
     # Engine
     prompts_dir: Path = ROOT / "prompts"
-    max_words: int = 260
+    max_words: int = 220
     max_key_points: int = 12
 
     # Model stage: a folder (models/<name>) or a hub id; "" or "none" disables it.

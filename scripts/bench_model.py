@@ -9,7 +9,7 @@ the same amount of decoding.
   card   one article at a time, fp32, beam 3, torch defaults (what the model card's code does)
   mojaz  all articles in one length-sorted batch, torch.inference_mode, int8 dynamic quantization,
          Settings.model_threads threads, generation settings from prompts/generation.toml
-  ct2    (optional, --ct2) CTranslate2 int8 on the same weights, if ctranslate2 is installed
+  ct2    (--ct2) Mojaz's way on the optional CTranslate2 backend: same batch, int8, same threads
 
 Each way runs in its own process so its peak RSS is its own.
 
@@ -106,21 +106,24 @@ def run_ct2(new_tokens: int, count: int) -> dict:
     import tempfile
 
     import ctranslate2
-    from ctranslate2.converters import TransformersConverter
     from tokenizers import Tokenizer, models
     from transformers import PreTrainedTokenizerFast
+
+    from app.config import get_settings
+    from app.model.ct2 import convert_to_ct2
 
     specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
     tokens = specials + [f"t{i}" for i in range(len(specials), ARABART["vocab_size"])]
     with tempfile.TemporaryDirectory() as tmp:
-        hf_dir, ct2_dir = Path(tmp) / "hf", Path(tmp) / "ct2"
+        hf_dir = Path(tmp) / "hf"
         build_model().save_pretrained(hf_dir)
         # The converter copies the vocabulary from a tokenizer; ids are what matter here, not text.
         word_level = Tokenizer(models.WordLevel({t: i for i, t in enumerate(tokens)}, unk_token="<unk>"))
         PreTrainedTokenizerFast(tokenizer_object=word_level, bos_token="<s>", eos_token="</s>",
                                 pad_token="<pad>", unk_token="<unk>", mask_token="<mask>").save_pretrained(hf_dir)
-        TransformersConverter(str(hf_dir)).convert(str(ct2_dir), quantization="int8")
-        translator = ctranslate2.Translator(str(ct2_dir), device="cpu", intra_threads=2)
+        ct2_dir = convert_to_ct2(hf_dir)  # what scripts/download_model.py --ct2 does
+        translator = ctranslate2.Translator(str(ct2_dir), device="cpu", compute_type="int8",
+                                            intra_threads=get_settings().model_threads)
         inputs = [[tokens[i] for i in ids] for ids in article_ids(count)]
         started = time.perf_counter()
         results = translator.translate_batch(

@@ -158,4 +158,4 @@ def test_real_visit_set_gives_a_sourced_briefing_without_junk():
         assert junk not in text
     assert "القتالية" in text  # the end of the combat mission is what the visit achieved
     assert any(len(p.sources) > 1 for p in briefing.key_points)
-    assert briefing.word_count <= 260
+    assert briefing.word_count <= 220

@@ -122,16 +122,17 @@ def test_markdown_sources_list_resolves_every_number():
     ) in sources
     assert "- [2] تقاسم المياه مناصفة — صحيفة الشروق — 17 مارس 2025" in sources
     assert "javascript" not in text  # not a link, not printed
-    cited = {int(n) for n in re.findall(r"\[(\d+)\]", text.split("## ملخص كل مقال")[0])}
+    cited = {int(n) for n in re.findall(r"\[(\d+)\]", text.split("## المصادر")[0])}
     listed = {int(n) for n in re.findall(r"^- \[(\d+)\]", sources, re.MULTILINE)}
     assert cited <= listed == {1, 2, 3}
 
 
 def test_markdown_per_article_summaries():
     text = render(make_briefing(), "markdown")
-    section = text.split("## ملخص كل مقال", 1)[1].split("##", 1)[0]
-    assert "- [1] **اتفاق تاريخي على مياه النهر** — وكالة الأنباء الإقليمية:" in section
-    assert "  وقع وزيرا الموارد المائية الاتفاق بعد مفاوضات استمرت ثلاث سنوات." in section
+    section = text.split("## المصادر", 1)[1].split("##", 1)[0]
+    entry = section.split("- [1] ", 1)[1].split("- [2] ", 1)[0]
+    assert entry.startswith("اتفاق تاريخي على مياه النهر — وكالة الأنباء الإقليمية")
+    assert "\n  وقع وزيرا الموارد المائية الاتفاق بعد مفاوضات استمرت ثلاث سنوات.\n" in entry
 
 
 def test_markdown_escapes_markup_from_articles():

@@ -27,6 +27,8 @@ def select(
     trade_off: float = 0.7,
     repeat_threshold: float = 0.45,
     fill: bool = False,
+    article_of: np.ndarray | None = None,
+    same_article_threshold: float | None = None,
 ) -> list[Pick]:
     """Pick sentences best-first; with fill, the last pick may overrun the budget (the caller cuts it)."""
     picks: list[Pick] = []
@@ -36,10 +38,16 @@ def select(
         candidates = np.fromiter(remaining, dtype=int)
         if picks:
             kept = np.array([p.index for p in picks])
-            redundancy = similarity[np.ix_(candidates, kept)].max(axis=1)
+            pairs = similarity[np.ix_(candidates, kept)]
+            redundancy = pairs.max(axis=1)
+            repeats = (pairs >= repeat_threshold).any(axis=1)
+            if article_of is not None and same_article_threshold is not None:
+                # An article restating itself (standfirst, pull-quote, summary line) shares fewer words.
+                same = article_of[candidates][:, None] == article_of[kept][None, :]
+                repeats |= (same & (pairs >= same_article_threshold)).any(axis=1)
         else:
             redundancy = np.zeros(len(candidates))
-        repeats = redundancy >= repeat_threshold
+            repeats = np.zeros(len(candidates), dtype=bool)
         for candidate in candidates[repeats]:
             owner = max(picks, key=lambda p: similarity[candidate, p.index])
             owner.repeats.append(int(candidate))

@@ -92,6 +92,8 @@ def select_key_sentences(
         max_items=max_points,
         trade_off=weights["mmr_trade_off"],
         repeat_threshold=weights["repeat_threshold"],
+        article_of=np.array([s.article_index for s in scored.sentences]),
+        same_article_threshold=weights["same_article_repeat_threshold"],
     )
     key_sentences = []
     for pick in picks:
