@@ -9,6 +9,7 @@ the same amount of decoding.
   card   one article at a time, fp32, beam 3, torch defaults (what the model card's code does)
   mojaz  all articles in one length-sorted batch, torch.inference_mode, int8 dynamic quantization,
          Settings.model_threads threads, generation settings from prompts/generation.toml
+  mojaz-greedy  (--greedy) Mojaz's way with num_beams=1: not equal settings, shown as an option
   ct2    (--ct2) Mojaz's way on the optional CTranslate2 backend: same batch, int8, same threads
 
 Each way runs in its own process so its peak RSS is its own.
@@ -82,7 +83,11 @@ def run_card(new_tokens: int, count: int) -> dict:
     return {"seconds": seconds, "threads": torch.get_num_threads(), "output_lengths": out_lengths}
 
 
-def run_mojaz(new_tokens: int, count: int) -> dict:
+def run_mojaz_greedy(new_tokens: int, count: int) -> dict:
+    return run_mojaz(new_tokens, count, beams=1)
+
+
+def run_mojaz(new_tokens: int, count: int, beams: int | None = None) -> dict:
     import torch
 
     from app.config import get_settings
@@ -94,6 +99,8 @@ def run_mojaz(new_tokens: int, count: int) -> dict:
     model = quantize_int8(build_model()) if settings.quantize else build_model()
     generation = replace(GenerationSettings.from_prompts(), max_new_tokens=new_tokens,
                          min_new_tokens=new_tokens, batch_size=max(count, 1))
+    if beams is not None:
+        generation = replace(generation, num_beams=beams)
     inputs = article_ids(count)
     started = time.perf_counter()
     generated = generate_ids(model, inputs, 1, generation)
@@ -135,7 +142,7 @@ def run_ct2(new_tokens: int, count: int) -> dict:
     return {"seconds": seconds, "output_lengths": [len(r.hypotheses[0]) for r in results]}
 
 
-WAYS = {"card": run_card, "mojaz": run_mojaz, "ct2": run_ct2}
+WAYS = {"card": run_card, "mojaz": run_mojaz, "ct2": run_ct2, "mojaz-greedy": run_mojaz_greedy}
 
 
 def child(way: str, new_tokens: int, count: int) -> None:
@@ -159,19 +166,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--new-tokens", type=int, default=128)
     parser.add_argument("--articles", type=int, default=5)
     parser.add_argument("--ct2", action="store_true", help="also time CTranslate2 (if installed)")
+    parser.add_argument("--greedy", action="store_true",
+                        help="also time Mojaz's way with num_beams=1 (not equal settings: a quality trade)")
     parser.add_argument("--child", choices=sorted(WAYS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(args.child, args.new_tokens, args.articles)
         return 0
 
-    ways = ["card", "mojaz"] + (["ct2"] if args.ct2 else [])
+    ways = ["card", "mojaz"] + (["ct2"] if args.ct2 else []) + (["mojaz-greedy"] if args.greedy else [])
     results = {}
     for way in ways:
         results[way] = measure(way, args.new_tokens, args.articles)
         print(f"{way}: {json.dumps(results[way])}", file=sys.stderr)
     n = args.articles
-    print(f"\n{n} articles, inputs {LENGTHS[:n]} tokens, {args.new_tokens} new tokens each, beam 3\n")
+    print(f"\n{n} articles, inputs {LENGTHS[:n]} tokens, {args.new_tokens} new tokens each, beam 3 "
+          "(mojaz-greedy: beam 1)\n")
     print("| way | total s | s/article | peak RSS MiB | speed-up vs card |")
     print("| --- | ---: | ---: | ---: | ---: |")
     card = results["card"].get("seconds")

@@ -297,3 +297,22 @@ def test_ctranslate2_copy_in_the_model_folder_is_used_when_installed(tiny_model_
     requests = [request_for(article_id) for article_id in ARTICLES]
     for request, result in zip(requests, summarizer.summarize(requests), strict=True):
         assert_guarded(request, result)
+
+
+def test_skipping_the_cross_attention_reorder_leaves_beam_search_outputs_unchanged(tiny_model_dir: Path) -> None:
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    from app.model.generation import GenerationSettings, generate_ids
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
+    model = AutoModelForSeq2SeqLM.from_pretrained(tiny_model_dir)
+    settings = GenerationSettings(num_beams=3, max_new_tokens=24, min_new_tokens=24, batch_size=3)
+    inputs = tokenizer([tiny_prep(text) for text in ARTICLES.values()])["input_ids"]
+    ours = generate_ids(model, inputs, tokenizer.pad_token_id, settings)
+    with torch.inference_mode():  # the library's own beam search, one article at a time
+        plain = [
+            model.generate(input_ids=torch.tensor([ids]), pad_token_id=tokenizer.pad_token_id,
+                           **settings.generate_kwargs())[0].tolist()
+            for ids in inputs
+        ]
+    assert ours == plain

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import logging
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from app.render import render
 from app.service.logs import JsonFormatter
 from app.summarizer import NO_MODEL, ModelStatus
 
+ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "service_articles.json"
 
 
@@ -78,6 +81,18 @@ def test_json_briefing_equals_the_cli_json(client, articles) -> None:  # type: i
     assert any("no model configured" in warning for warning in served["warnings"])
     assert {source for point in served["key_points"] for source in point["sources"]} >= {"bridge-1", "bridge-5"}
     assert any("ألفا ومئتي متر" in point["text"] for point in served["key_points"])
+
+
+def test_json_briefing_equals_the_brief_command_output(client, articles, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    served = client.post("/v1/briefings", json={"articles": articles}).get_json()
+    path = tmp_path / "bridge.json"
+    path.write_text(json.dumps(articles, ensure_ascii=False), encoding="utf-8")
+    command = [sys.executable, "-m", "app", "brief", str(path), "--format", "json", "--model", "none"]
+    out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    printed = json.loads(out.stdout)
+    served.pop("timings"), printed.pop("timings")
+    assert served == printed
 
 
 def test_format_field_and_accept_header_choose_markdown_or_html(client, articles) -> None:  # type: ignore[no-untyped-def]
