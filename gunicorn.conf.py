@@ -3,7 +3,7 @@
 Everything comes from the environment:
   MOJAZ_BIND (or PORT)      address to listen on, default 0.0.0.0:8000
   WEB_CONCURRENCY           worker processes, default 2
-  MOJAZ_MODEL_THREADS       torch threads per worker, default: available cores / workers
+  MOJAZ_MODEL_THREADS       torch threads per worker; default (0) the usable cores / workers
   MOJAZ_THREADS             threads per worker (gthread), default 4: health checks and metrics are answered
                             while a long generation runs
   MOJAZ_TIMEOUT             seconds a worker may stay silent before it is restarted, default 180
@@ -23,9 +23,9 @@ DEFAULT_PORT = 8000
 
 bind = os.environ.get("MOJAZ_BIND") or f"0.0.0.0:{os.environ.get('PORT', DEFAULT_PORT)}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-# torch threads per worker: the cores divided between the workers. More threads than cores makes
-# OpenMP's spinning threads fight, and a generation can take 10x longer under load (measured here).
-os.environ.setdefault("MOJAZ_MODEL_THREADS", str(max(1, len(os.sched_getaffinity(0)) // max(1, workers))))
+# The model stage gives each worker the cores divided between WEB_CONCURRENCY workers (app/model/threads.py);
+# export the default so it divides by the real number.
+os.environ["WEB_CONCURRENCY"] = str(workers)
 worker_class = "gthread"
 threads = int(os.environ.get("MOJAZ_THREADS", "4"))
 timeout = int(os.environ.get("MOJAZ_TIMEOUT", "180"))

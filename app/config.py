@@ -20,8 +20,11 @@ class Settings(BaseSettings):
 
     # Model stage: a folder (models/<name>) or a hub id; "" or "none" disables it.
     model: str = "models/arabart-summ"
-    model_threads: int = 2
-    quantize: bool = True
+    # 0: the usable cores divided between WEB_CONCURRENCY worker processes (app/model/threads.py).
+    model_threads: int = 0
+    # auto: bf16 on CPUs with native bf16 (AMX / AVX512-BF16), else int8 (app/model/numerics.py).
+    numerics: Literal["auto", "bf16", "int8", "fp32"] = "auto"
+    quantize: bool = True  # false: fp32 whatever `numerics` says (the switch from before `numerics`)
     cache_path: Path = ROOT / "var" / "summary-cache.sqlite3"
 
     # Service

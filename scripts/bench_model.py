@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -83,20 +84,20 @@ def run_card(new_tokens: int, count: int) -> dict:
     return {"seconds": seconds, "threads": torch.get_num_threads(), "output_lengths": out_lengths}
 
 
-def run_mojaz_greedy(new_tokens: int, count: int) -> dict:
-    return run_mojaz(new_tokens, count, beams=1)
-
-
-def run_mojaz(new_tokens: int, count: int, beams: int | None = None) -> dict:
+def run_mojaz(new_tokens: int, count: int, numerics: str | None = None, beams: int | None = None) -> dict:
+    """The product's forward step (app/model/generation.py) with the product's numerics and threads."""
     import torch
 
     from app.config import get_settings
     from app.model.generation import GenerationSettings, generate_ids
-    from app.model.loader import quantize_int8
+    from app.model.loader import numerics_for
+    from app.model.numerics import apply_numerics
+    from app.model.threads import model_threads
 
     settings = get_settings()
-    torch.set_num_threads(settings.model_threads)
-    model = quantize_int8(build_model()) if settings.quantize else build_model()
+    torch.set_num_threads(model_threads(settings.model_threads))
+    chosen = numerics or numerics_for(settings)
+    model = apply_numerics(build_model(), chosen)
     generation = replace(GenerationSettings.from_prompts(), max_new_tokens=new_tokens,
                          min_new_tokens=new_tokens, batch_size=max(count, 1))
     if beams is not None:
@@ -105,11 +106,11 @@ def run_mojaz(new_tokens: int, count: int, beams: int | None = None) -> dict:
     started = time.perf_counter()
     generated = generate_ids(model, inputs, 1, generation)
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "threads": torch.get_num_threads(), "quantized": settings.quantize,
+    return {"seconds": seconds, "threads": torch.get_num_threads(), "numerics": chosen,
             "num_beams": generation.num_beams, "output_lengths": [len(g) for g in generated]}
 
 
-def run_ct2(new_tokens: int, count: int) -> dict:
+def run_ct2(new_tokens: int, count: int, compute_type: str | None = None) -> dict:
     import tempfile
 
     import ctranslate2
@@ -118,7 +119,12 @@ def run_ct2(new_tokens: int, count: int) -> dict:
 
     from app.config import get_settings
     from app.model.ct2 import convert_to_ct2
+    from app.model.loader import numerics_for
+    from app.model.numerics import ct2_compute_type
+    from app.model.threads import model_threads
 
+    settings = get_settings()
+    compute_type = compute_type or ct2_compute_type(numerics_for(settings))
     specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
     tokens = specials + [f"t{i}" for i in range(len(specials), ARABART["vocab_size"])]
     with tempfile.TemporaryDirectory() as tmp:
@@ -129,8 +135,8 @@ def run_ct2(new_tokens: int, count: int) -> dict:
         PreTrainedTokenizerFast(tokenizer_object=word_level, bos_token="<s>", eos_token="</s>",
                                 pad_token="<pad>", unk_token="<unk>", mask_token="<mask>").save_pretrained(hf_dir)
         ct2_dir = convert_to_ct2(hf_dir)  # what scripts/download_model.py --ct2 does
-        translator = ctranslate2.Translator(str(ct2_dir), device="cpu", compute_type="int8",
-                                            intra_threads=get_settings().model_threads)
+        translator = ctranslate2.Translator(str(ct2_dir), device="cpu", compute_type=compute_type,
+                                            intra_threads=model_threads(settings.model_threads))
         inputs = [[tokens[i] for i in ids] for ids in article_ids(count)]
         started = time.perf_counter()
         results = translator.translate_batch(
@@ -139,14 +145,30 @@ def run_ct2(new_tokens: int, count: int) -> dict:
             repetition_penalty=3.0, no_repeat_ngram_size=3, max_batch_size=count,
         )
         seconds = time.perf_counter() - started
-    return {"seconds": seconds, "output_lengths": [len(r.hypotheses[0]) for r in results]}
+    return {"seconds": seconds, "compute_type": compute_type,
+            "output_lengths": [len(r.hypotheses[0]) for r in results]}
 
 
-WAYS = {"card": run_card, "mojaz": run_mojaz, "ct2": run_ct2, "mojaz-greedy": run_mojaz_greedy}
+# way -> (function, keyword arguments, what it is). "mojaz" is the product default: numerics "auto"
+# (MOJAZ_NUMERICS) resolved for this CPU, beam 3 from prompts/generation.toml.
+WAYS: dict[str, tuple] = {
+    "card": (run_card, {}, "one article at a time, fp32, beam 3"),
+    "mojaz": (run_mojaz, {}, "product default: batch, inference_mode, numerics auto, beam 3"),
+    "mojaz-int8": (run_mojaz, {"numerics": "int8"}, "batch, int8 dynamic quantization, beam 3"),
+    "mojaz-bf16": (run_mojaz, {"numerics": "bf16"}, "batch, bf16 weights and activations, beam 3"),
+    "mojaz-fp32": (run_mojaz, {"numerics": "fp32"}, "batch, fp32, beam 3"),
+    "ct2": (run_ct2, {}, "CTranslate2, compute type from numerics auto, beam 3"),
+    "ct2-int8": (run_ct2, {"compute_type": "int8"}, "CTranslate2 int8, beam 3"),
+    "ct2-int8_bfloat16": (run_ct2, {"compute_type": "int8_bfloat16"}, "CTranslate2 int8 weights, bf16, beam 3"),
+    "ct2-bfloat16": (run_ct2, {"compute_type": "bfloat16"}, "CTranslate2 bf16, beam 3"),
+    "mojaz-greedy": (run_mojaz, {"beams": 1}, "product default with beam 1: NOT equal settings"),
+}
+ALTERNATIVES = ["mojaz-int8", "mojaz-bf16", "ct2-int8", "ct2-int8_bfloat16", "ct2-bfloat16", "mojaz-greedy"]
 
 
 def child(way: str, new_tokens: int, count: int) -> None:
-    result = WAYS[way](new_tokens, count)
+    function, kwargs, _ = WAYS[way]
+    result = function(new_tokens, count, **kwargs)
     result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
@@ -165,33 +187,51 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Model-stage benchmark (random AraBART-size weights).")
     parser.add_argument("--new-tokens", type=int, default=128)
     parser.add_argument("--articles", type=int, default=5)
-    parser.add_argument("--ct2", action="store_true", help="also time CTranslate2 (if installed)")
-    parser.add_argument("--greedy", action="store_true",
-                        help="also time Mojaz's way with num_beams=1 (not equal settings: a quality trade)")
+    parser.add_argument("--ways", default="card,mojaz",
+                        help=f"comma-separated, from: {', '.join(WAYS)}")
+    parser.add_argument("--all", action="store_true", help="also time " + ", ".join(ALTERNATIVES))
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds (each way once per round, in its own process); the median is shown")
     parser.add_argument("--child", choices=sorted(WAYS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(args.child, args.new_tokens, args.articles)
         return 0
 
-    ways = ["card", "mojaz"] + (["ct2"] if args.ct2 else []) + (["mojaz-greedy"] if args.greedy else [])
-    results = {}
-    for way in ways:
-        results[way] = measure(way, args.new_tokens, args.articles)
-        print(f"{way}: {json.dumps(results[way])}", file=sys.stderr)
+    ways = [w for w in args.ways.split(",") if w] + (ALTERNATIVES if args.all else [])
+    ways = list(dict.fromkeys(["card", *ways]))
+    unknown = [w for w in ways if w not in WAYS]
+    if unknown:
+        parser.error(f"unknown way(s): {', '.join(unknown)}")
+    runs: dict[str, list[dict]] = {way: [] for way in ways}
+    for round_ in range(max(1, args.repeat)):
+        for way in ways:  # interleaved, so a burst of load elsewhere hits every way alike
+            runs[way].append(measure(way, args.new_tokens, args.articles))
+            print(f"round {round_ + 1} {way}: {json.dumps(runs[way][-1])}", file=sys.stderr)
+
     n = args.articles
-    print(f"\n{n} articles, inputs {LENGTHS[:n]} tokens, {args.new_tokens} new tokens each, beam 3 "
-          "(mojaz-greedy: beam 1)\n")
-    print("| way | total s | s/article | peak RSS MiB | speed-up vs card |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    card = results["card"].get("seconds")
+    print(f"\n{n} articles, inputs {(LENGTHS * n)[:n]} tokens, {args.new_tokens} new tokens each; "
+          f"median of {max(1, args.repeat)} run(s), each in its own process\n")
+    print("| way | what | total s (min-max) | s/article | peak RSS MiB | speed-up vs card |")
+    print("| --- | --- | ---: | ---: | ---: | ---: |")
+    card = [r["seconds"] for r in runs["card"] if "seconds" in r]
+    card_s = statistics.median(card) if card else None
     for way in ways:
-        r = results[way]
-        if "error" in r:
-            print(f"| {way} | - | - | - | failed: {r['error'][:80]} |")
+        ok = [r for r in runs[way] if "seconds" in r]
+        label = WAYS[way][2]
+        detail = ok[0].get("numerics") or ok[0].get("compute_type") if ok else None
+        if detail and way in {"mojaz", "ct2"}:
+            label += f" (here: {detail})"
+        if not ok:
+            error = next((r["error"] for r in runs[way] if "error" in r), "failed")
+            print(f"| {way} | {label} | - | - | - | failed: {error[:80]} |")
             continue
-        ratio = f"{card / r['seconds']:.1f}x" if card else "-"
-        print(f"| {way} | {r['seconds']:.1f} | {r['seconds'] / n:.2f} | {r['peak_rss_mib']:.0f} | {ratio} |")
+        seconds = [r["seconds"] for r in ok]
+        mid = statistics.median(seconds)
+        rss = max(r["peak_rss_mib"] for r in ok)
+        ratio = f"{card_s / mid:.1f}x" if card_s else "-"
+        print(f"| {way} | {label} | {mid:.1f} ({min(seconds):.1f}-{max(seconds):.1f}) | {mid / n:.2f} "
+              f"| {rss:.0f} | {ratio} |")
     return 0
 
 

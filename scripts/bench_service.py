@@ -65,8 +65,13 @@ def article_set() -> tuple[str, list[dict[str, Any]]]:
 
 
 def unique(articles: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
-    """The same set with one new closing sentence per article, so no summary is in the cache."""
-    return [{**a, "text": a["text"] + f"\nوبلغ عدد الحاضرين {n * 10 + i} شخصا."} for i, a in enumerate(articles)]
+    """The same set with a new opening sentence in every article, so no summary is in the cache."""
+    return [{**a, "text": fresh_sentence(n * 10 + i) + a["text"]} for i, a in enumerate(articles)]
+
+
+def fresh_sentence(number: int) -> str:
+    # A full sentence: the engine drops two- or three-word fragments, which would leave the text unchanged.
+    return f"وقال مراسلنا إن عدد الصحفيين الذين حضروا اللقاء بلغ {number + 3} صحفيا من دول عدة. "
 
 
 def dockerfile_command() -> list[str]:

@@ -26,12 +26,14 @@ def convert_to_ct2(folder: str | Path, quantization: str = "int8") -> Path:
 class Ct2Generator:
     """texts -> generated texts with a ctranslate2.Translator, using the model's own tokenizer."""
 
-    def __init__(self, folder: Path, tokenizer: Any, config: Any, *, threads: int, int8: bool) -> None:
+    def __init__(
+        self, folder: Path, tokenizer: Any, config: Any, *, threads: int, compute_type: str = "int8"
+    ) -> None:
         import ctranslate2
 
         self.tokenizer = tokenizer
         self.translator = ctranslate2.Translator(
-            str(folder), device="cpu", compute_type="int8" if int8 else "float32", intra_threads=threads
+            str(folder), device="cpu", compute_type=compute_type, intra_threads=threads
         )
         start_id = getattr(config, "decoder_start_token_id", None)
         start_id = tokenizer.eos_token_id if start_id is None else start_id

@@ -12,12 +12,13 @@ import os
 import re
 import socket
 import time
-import warnings
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from app.config import ROOT, Settings, get_settings
+from app.model.numerics import Numerics, apply_numerics, ct2_compute_type, resolve_numerics
+from app.model.threads import model_threads
 from app.summarizer import NO_MODEL, ArticleSummarizer, ModelStatus
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ def resolve_model(spec: str, models_dir: Path = MODELS_DIR) -> tuple[Path | None
     path = Path(spec).expanduser()
     candidates = [path] if path.is_absolute() else [Path.cwd() / path, ROOT / path, models_dir / path]
     candidates.append(models_dir / path.name)  # a hub id owner/name downloaded to models/name
+    if spec == DEFAULT_HUB_ID:
+        candidates.append(models_dir / "arabart-summ")  # where scripts/download_model.py puts the default
     for candidate in candidates:
         if candidate.is_dir():
             return candidate.resolve(), None
@@ -65,18 +68,6 @@ def _weights_stamp(folder: Path) -> str:
         if p.suffix in {".safetensors", ".bin"}
     ]
     return ",".join(stamps)
-
-
-def quantize_int8(model: Any) -> Any:
-    """Dynamic int8 quantization of every Linear layer (weights int8, activations quantized per call).
-
-    In place, so the fp32 weights are freed instead of living on beside their int8 copies."""
-    import torch
-    from torch.ao.quantization import quantize_dynamic
-
-    with warnings.catch_warnings():  # torch marks torch.ao.quantization deprecated; it still works
-        warnings.simplefilter("ignore")
-        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
 
 
 def _ct2_available(folder: Path | None) -> bool:
@@ -98,8 +89,9 @@ def _load(source: str, folder: Path | None, settings: Settings) -> dict[str, Any
 
     transformers.logging.set_verbosity_error()
     transformers.logging.disable_progress_bar()
-    threads = max(1, settings.model_threads)
+    threads = model_threads(settings.model_threads)
     torch.set_num_threads(threads)
+    numerics = numerics_for(settings)
     tokenizer = AutoTokenizer.from_pretrained(source)
     config = AutoConfig.from_pretrained(source)
     if not getattr(config, "is_encoder_decoder", False):
@@ -108,22 +100,28 @@ def _load(source: str, folder: Path | None, settings: Settings) -> dict[str, Any
     if folder is not None and _ct2_available(folder):
         from app.model.ct2 import Ct2Generator
 
-        generator = Ct2Generator(folder / "ct2", tokenizer, config, threads=threads, int8=settings.quantize)
-        compute = "int8" if settings.quantize else "float32"
+        compute = ct2_compute_type(numerics)
+        generator = Ct2Generator(folder / "ct2", tokenizer, config, threads=threads, compute_type=compute)
         detail = f"{config.model_type}, CTranslate2 {compute}, {threads} threads"
         return {"model": None, "generator": generator, "tokenizer": tokenizer, "config": config,
-                "detail": detail}
+                "numerics": numerics, "detail": detail}
 
     model = AutoModelForSeq2SeqLM.from_pretrained(source, dtype=torch.float32)
     model.eval()
     params = sum(p.numel() for p in model.parameters())
-    detail = f"{config.model_type}, {params / 1e6:.1f}M parameters"
-    if settings.quantize:
-        model = quantize_int8(model)
-        detail += ", int8 dynamic quantization"
+    model = apply_numerics(model, numerics)
+    detail = f"{config.model_type}, {params / 1e6:.1f}M parameters, {NUMERICS_DETAIL[numerics]}"
     detail += f", {torch.get_num_threads()} threads"
     return {"model": model, "generator": None, "tokenizer": tokenizer, "config": model.config,
-            "detail": detail}
+            "numerics": numerics, "detail": detail}
+
+
+NUMERICS_DETAIL = {"bf16": "bf16", "int8": "int8 dynamic quantization", "fp32": "fp32"}
+
+
+def numerics_for(settings: Settings) -> Numerics:
+    """MOJAZ_NUMERICS resolved for this CPU; MOJAZ_QUANTIZE=false keeps meaning fp32."""
+    return resolve_numerics(settings.numerics) if settings.quantize else "fp32"
 
 
 def load_summarizer(
@@ -166,7 +164,6 @@ def load_summarizer(
             generation=GenerationSettings.from_prompts(),
             cache=SummaryCache(settings.cache_path) if settings.cache_path else None,
             common_words=common_word_set(lines("guard_common_words.txt")),
-            quantized=settings.quantize,
         )
     except Exception as error:  # a corrupt folder or a failed download must not stop the product
         message = " ".join(str(error).split())[:300]

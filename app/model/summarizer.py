@@ -39,7 +39,7 @@ class Seq2SeqSummarizer:
         cache: SummaryCache | None = None,
         preprocessor: ArticlePreprocessor | None = None,
         common_words: frozenset[str] = frozenset(),
-        quantized: bool = False,
+        numerics: str = "fp32",
         config: Any = None,
         generator: Any = None,
     ) -> None:
@@ -55,7 +55,7 @@ class Seq2SeqSummarizer:
         self.cache = cache
         self.preprocessor = preprocessor or ArticlePreprocessor("")
         self.common_words = common_words
-        self.quantized = quantized
+        self.numerics = numerics  # bf16 | int8 | fp32: changes the outputs, so part of the cache key
         self.generate_calls = 0  # batches sent to the model (observability and tests)
 
     # -- preprocess -------------------------------------------------------------------------------
@@ -75,7 +75,7 @@ class Seq2SeqSummarizer:
         return chunk_sentences(prepared, self._count, self.chunk_budget())
 
     def _key(self, request: SummaryRequest) -> str:
-        settings = {**self.generation.fingerprint(), "quantized": self.quantized}
+        settings = {**self.generation.fingerprint(), "numerics": self.numerics}
         return cache_key(self.model_id, settings, request.text + "\x1f" + "\x1e".join(request.sentences))
 
     # -- forward ----------------------------------------------------------------------------------

@@ -1,0 +1,84 @@
+"""Number formats for the model's weights and arithmetic, chosen from what this CPU does natively.
+
+  bf16  weights and activations in bfloat16. On CPUs with native bf16 (Intel AMX or AVX512-BF16) the
+        oneDNN kernels run it fastest: measured in docs/BENCHMARKS.md, "## Model stage". On other CPUs
+        bf16 is emulated and slower than fp32.
+  int8  dynamic quantization of every Linear layer (int8 weights, activations quantized per call):
+        the fast choice on CPUs without native bf16 (fbgemm, AVX2/AVX512-VNNI).
+  fp32  the model as published.
+  auto  bf16 where the CPU has native bf16, int8 elsewhere.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Mapping
+from typing import Any, Literal
+
+log = logging.getLogger(__name__)
+
+Numerics = Literal["bf16", "int8", "fp32"]
+NUMERICS: tuple[str, ...] = ("auto", "bf16", "int8", "fp32")
+# Flags of torch.cpu.get_capabilities() (cpuinfo) that mean bf16 matrix arithmetic in hardware.
+NATIVE_BF16_FLAGS = ("amx_bf16", "avx512_bf16")
+
+
+def cpu_capabilities() -> Mapping[str, Any]:
+    import torch
+
+    try:
+        return torch.cpu.get_capabilities()
+    except (AttributeError, RuntimeError):  # an older torch, or cpuinfo could not read this CPU
+        return {}
+
+
+def native_bf16(capabilities: Mapping[str, Any] | None = None) -> bool:
+    caps = cpu_capabilities() if capabilities is None else capabilities
+    return any(bool(caps.get(flag)) for flag in NATIVE_BF16_FLAGS)
+
+
+def resolve_numerics(requested: str, capabilities: Mapping[str, Any] | None = None) -> Numerics:
+    """The concrete format for a setting; "auto" looks at the CPU."""
+    choice = requested.strip().lower()
+    if choice not in NUMERICS:
+        raise ValueError(f"numerics must be one of {', '.join(NUMERICS)}, not '{requested}'")
+    if choice == "auto":
+        return "bf16" if native_bf16(capabilities) else "int8"
+    return choice  # type: ignore[return-value]
+
+
+def quantize_int8(model: Any) -> Any:
+    """Dynamic int8 quantization of every Linear layer (weights int8, activations quantized per call).
+
+    In place, so the fp32 weights are freed instead of living on beside their int8 copies."""
+    import torch
+    from torch.ao.quantization import quantize_dynamic
+
+    with warnings.catch_warnings():  # torch marks torch.ao.quantization deprecated; it still works
+        warnings.simplefilter("ignore")
+        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+
+
+def apply_numerics(model: Any, numerics: Numerics) -> Any:
+    """The fp32 model converted to `numerics` (in place where torch allows)."""
+    import torch
+
+    if numerics == "bf16":
+        return model.to(torch.bfloat16)
+    if numerics == "int8":
+        return quantize_int8(model)
+    return model
+
+
+def ct2_compute_type(numerics: Numerics, supported: set[str] | None = None) -> str:
+    """CTranslate2's compute_type for the same choice, among those the installed build supports on CPU.
+
+    bf16 asks for int8 weights with bf16 arithmetic, then bf16, then int8: the ctranslate2 4.x wheels for
+    x86 CPUs support neither bf16 type (measured: get_supported_compute_types("cpu") lacks them)."""
+    if supported is None:
+        import ctranslate2
+
+        supported = set(ctranslate2.get_supported_compute_types("cpu"))
+    wanted = {"bf16": ["int8_bfloat16", "bfloat16", "int8"], "int8": ["int8"], "fp32": ["float32"]}[numerics]
+    return next((kind for kind in wanted if kind in supported), "float32")
