@@ -22,8 +22,8 @@ class Settings(BaseSettings):
     model: str = "models/arabart-summ"
     # 0: the usable cores divided between WEB_CONCURRENCY worker processes (app/model/threads.py).
     model_threads: int = 0
-    # auto: bf16 on CPUs with native bf16 (AMX / AVX512-BF16), else int8 (app/model/numerics.py).
-    numerics: Literal["auto", "bf16", "int8", "fp32"] = "auto"
+    # auto: bf16-int8 on CPUs with native bf16 (AMX / AVX512-BF16), else int8 (app/model/numerics.py).
+    numerics: Literal["auto", "bf16-int8", "bf16", "int8", "fp32"] = "auto"
     quantize: bool = True  # false: fp32 whatever `numerics` says (the switch from before `numerics`)
     cache_path: Path = ROOT / "var" / "summary-cache.sqlite3"
 

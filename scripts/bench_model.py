@@ -7,14 +7,17 @@ generates exactly --new-tokens tokens per article (min_new_tokens = max_new_toke
 the same amount of decoding.
 
   card   one article at a time, fp32, beam 3, torch defaults (what the model card's code does)
-  mojaz  all articles in one length-sorted batch, torch.inference_mode, int8 dynamic quantization,
-         Settings.model_threads threads, generation settings from prompts/generation.toml
-  mojaz-greedy  (--greedy) Mojaz's way with num_beams=1: not equal settings, shown as an option
-  ct2    (--ct2) Mojaz's way on the optional CTranslate2 backend: same batch, int8, same threads
+  mojaz  the product default: all articles in one length-sorted batch, torch.inference_mode, numerics
+         "auto" (MOJAZ_NUMERICS: bf16-int8 on CPUs with native bf16, else int8), threads from
+         app/model/threads.py, beam 3 and the rest from prompts/generation.toml
+  --all adds the alternatives: mojaz-int8, mojaz-bf16, mojaz-bf16-int8 (fixed numerics), ct2-int8
+  (the optional CTranslate2 backend, same batch and threads) and mojaz-greedy (beam 1: NOT equal
+  settings). --ways picks any of WAYS, e.g. ct2-int8_bfloat16 where a CTranslate2 build supports it.
 
-Each way runs in its own process so its peak RSS is its own.
+Each way runs in its own process so its peak RSS is its own (the fp32 model built before conversion
+sets the floor); --repeat N runs every way N times, interleaved, and shows the median.
 
-    .venv/bin/python scripts/bench_model.py            # ~3-4 minutes on 2 cores
+    .venv/bin/python scripts/bench_model.py --all --repeat 3     # ~4 minutes on 2 quiet cores
     .venv/bin/python scripts/bench_model.py --new-tokens 32 --articles 3    # quick look
 """
 
@@ -156,6 +159,8 @@ WAYS: dict[str, tuple] = {
     "mojaz": (run_mojaz, {}, "product default: batch, inference_mode, numerics auto, beam 3"),
     "mojaz-int8": (run_mojaz, {"numerics": "int8"}, "batch, int8 dynamic quantization, beam 3"),
     "mojaz-bf16": (run_mojaz, {"numerics": "bf16"}, "batch, bf16 weights and activations, beam 3"),
+    "mojaz-bf16-int8": (run_mojaz, {"numerics": "bf16-int8"},
+                        "batch, bf16 with int8 per-step decoder linears, beam 3"),
     "mojaz-fp32": (run_mojaz, {"numerics": "fp32"}, "batch, fp32, beam 3"),
     "ct2": (run_ct2, {}, "CTranslate2, compute type from numerics auto, beam 3"),
     "ct2-int8": (run_ct2, {"compute_type": "int8"}, "CTranslate2 int8, beam 3"),
@@ -163,7 +168,7 @@ WAYS: dict[str, tuple] = {
     "ct2-bfloat16": (run_ct2, {"compute_type": "bfloat16"}, "CTranslate2 bf16, beam 3"),
     "mojaz-greedy": (run_mojaz, {"beams": 1}, "product default with beam 1: NOT equal settings"),
 }
-ALTERNATIVES = ["mojaz-int8", "mojaz-bf16", "ct2-int8", "ct2-int8_bfloat16", "ct2-bfloat16", "mojaz-greedy"]
+ALTERNATIVES = ["mojaz-int8", "mojaz-bf16", "mojaz-bf16-int8", "ct2-int8", "mojaz-greedy"]
 
 
 def child(way: str, new_tokens: int, count: int) -> None:

@@ -19,14 +19,14 @@ ZEN3 = {"architecture": "x86_64", "avx2": True}
 
 
 @pytest.mark.parametrize(("capabilities", "expected"), [
-    (SAPPHIRE_RAPIDS, "bf16"), (COOPER_LAKE, "bf16"), (SKYLAKE, "int8"), (ZEN3, "int8"), ({}, "int8"),
+    (SAPPHIRE_RAPIDS, "bf16-int8"), (COOPER_LAKE, "bf16-int8"), (SKYLAKE, "int8"), (ZEN3, "int8"), ({}, "int8"),
 ])
 def test_auto_picks_bf16_only_on_cpus_with_native_bf16(capabilities: dict, expected: str) -> None:
     assert resolve_numerics("auto", capabilities) == expected
-    assert native_bf16(capabilities) == (expected == "bf16")
+    assert native_bf16(capabilities) == (expected == "bf16-int8")
 
 
-@pytest.mark.parametrize(("capabilities", "expected"), [(SAPPHIRE_RAPIDS, "bf16"), (SKYLAKE, "int8")])
+@pytest.mark.parametrize(("capabilities", "expected"), [(SAPPHIRE_RAPIDS, "bf16-int8"), (SKYLAKE, "int8")])
 def test_auto_reads_torchs_cpu_capabilities(monkeypatch: pytest.MonkeyPatch, capabilities: dict, expected: str) -> None:
     monkeypatch.setattr(torch.cpu, "get_capabilities", lambda: capabilities)
     assert resolve_numerics("auto") == expected
@@ -36,7 +36,7 @@ def test_auto_reads_torchs_cpu_capabilities(monkeypatch: pytest.MonkeyPatch, cap
 
 def test_explicit_numerics_are_kept_and_unknown_ones_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(torch.cpu, "get_capabilities", lambda: SKYLAKE)
-    assert [resolve_numerics(n) for n in ("bf16", "INT8", " fp32 ")] == ["bf16", "int8", "fp32"]
+    assert [resolve_numerics(n) for n in ("bf16", "INT8", " fp32 ", "bf16-int8")] == ["bf16", "int8", "fp32", "bf16-int8"]
     with pytest.raises(ValueError, match="numerics must be one of"):
         resolve_numerics("fp8")
 
@@ -53,6 +53,7 @@ def test_numerics_and_threads_come_from_the_environment(monkeypatch: pytest.Monk
 def test_ct2_compute_type_falls_back_to_what_the_build_supports() -> None:
     cpu_without_bf16 = {"float32", "int8", "int8_float32", "int16"}
     assert ct2_compute_type("bf16", cpu_without_bf16) == "int8"
+    assert ct2_compute_type("bf16-int8", cpu_without_bf16) == "int8"
     assert ct2_compute_type("bf16", cpu_without_bf16 | {"int8_bfloat16", "bfloat16"}) == "int8_bfloat16"
     assert ct2_compute_type("int8", cpu_without_bf16) == "int8"
     assert ct2_compute_type("fp32", cpu_without_bf16) == "float32"

@@ -1,4 +1,5 @@
-"""Optional CTranslate2 backend for the forward step (measured ~1.8x faster than torch int8 here).
+"""Optional CTranslate2 backend for the forward step (int8 here; on this AMX CPU slower than the torch path
+with the product's numerics, see docs/BENCHMARKS.md "## Model stage").
 
 Used when the model folder holds a converted copy in ct2/ (`scripts/download_model.py --ct2`) and the
 ctranslate2 package is installed; the tokenizer, preprocessing, chunking, guard and cache stay the same.

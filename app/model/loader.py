@@ -116,7 +116,10 @@ def _load(source: str, folder: Path | None, settings: Settings) -> dict[str, Any
             "numerics": numerics, "detail": detail}
 
 
-NUMERICS_DETAIL = {"bf16": "bf16", "int8": "int8 dynamic quantization", "fp32": "fp32"}
+NUMERICS_DETAIL = {
+    "bf16-int8": "bf16-int8 (bf16, int8 decoding steps)", "bf16": "bf16", "int8": "int8 dynamic quantization",
+    "fp32": "fp32",
+}
 
 
 def numerics_for(settings: Settings) -> Numerics:

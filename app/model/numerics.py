@@ -5,8 +5,12 @@
         bf16 is emulated and slower than fp32.
   int8  dynamic quantization of every Linear layer (int8 weights, activations quantized per call):
         the fast choice on CPUs without native bf16 (fbgemm, AVX2/AVX512-VNNI).
+  bf16-int8  bf16, except the decoder's per-step Linear layers (and the output projection), which get int8
+        dynamic quantization. Decoding runs those on a few rows (articles x beams) per step, where
+        reading the weights is the cost and int8 halves it; the encoder and the cross-attention key/value
+        projections run on hundreds of tokens at once, where AMX bf16 arithmetic is fastest.
   fp32  the model as published.
-  auto  bf16 where the CPU has native bf16, int8 elsewhere.
+  auto  bf16-int8 where the CPU has native bf16, int8 elsewhere (measured in docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -18,8 +22,8 @@ from typing import Any, Literal
 
 log = logging.getLogger(__name__)
 
-Numerics = Literal["bf16", "int8", "fp32"]
-NUMERICS: tuple[str, ...] = ("auto", "bf16", "int8", "fp32")
+Numerics = Literal["bf16-int8", "bf16", "int8", "fp32"]
+NUMERICS: tuple[str, ...] = ("auto", "bf16-int8", "bf16", "int8", "fp32")
 # Flags of torch.cpu.get_capabilities() (cpuinfo) that mean bf16 matrix arithmetic in hardware.
 NATIVE_BF16_FLAGS = ("amx_bf16", "avx512_bf16")
 
@@ -44,7 +48,7 @@ def resolve_numerics(requested: str, capabilities: Mapping[str, Any] | None = No
     if choice not in NUMERICS:
         raise ValueError(f"numerics must be one of {', '.join(NUMERICS)}, not '{requested}'")
     if choice == "auto":
-        return "bf16" if native_bf16(capabilities) else "int8"
+        return "bf16-int8" if native_bf16(capabilities) else "int8"
     return choice  # type: ignore[return-value]
 
 
@@ -60,10 +64,57 @@ def quantize_int8(model: Any) -> Any:
         return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
 
 
+def _per_step_linears(model: Any) -> list[tuple[Any, str, Any]]:
+    """(parent, attribute, Linear) for the Linear layers a decoding step runs: the decoder's, except the
+    cross-attention key/value projections (run once, over the encoder output), and the output projection."""
+    import torch
+
+    decoder = model.get_decoder() if hasattr(model, "get_decoder") else None
+    if decoder is None:
+        raise ValueError(f"{type(model).__name__} has no decoder to quantize")
+    found = []
+    for name, parent in decoder.named_modules():
+        for attribute, child in parent.named_children():
+            cross_kv = name.split(".")[-1] == "encoder_attn" and attribute in {"k_proj", "v_proj"}
+            if isinstance(child, torch.nn.Linear) and not cross_kv:
+                found.append((parent, attribute, child))
+    head = model.get_output_embeddings() if hasattr(model, "get_output_embeddings") else None
+    if isinstance(head, torch.nn.Linear):
+        found.append((model, "lm_head", head))
+    return found
+
+
+def bf16_with_int8_decoding(model: Any) -> Any:
+    """The bf16-int8 format (see the module docstring), in place."""
+    import torch
+    from torch.ao.nn.quantized.dynamic import Linear as DynamicInt8Linear
+    from torch.ao.quantization import default_dynamic_qconfig
+
+    class Int8LinearForBf16(torch.nn.Module):
+        """A dynamically quantized Linear between bf16 layers (its kernels take and give fp32)."""
+
+        def __init__(self, linear: torch.nn.Linear) -> None:
+            super().__init__()
+            linear.qconfig = default_dynamic_qconfig
+            with warnings.catch_warnings():  # torch.ao.quantization is marked deprecated; it still works
+                warnings.simplefilter("ignore")
+                self.int8 = DynamicInt8Linear.from_float(linear)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.int8(x.float()).to(x.dtype)
+
+    chosen = _per_step_linears(model)
+    for parent, attribute, linear in chosen:
+        setattr(parent, attribute, Int8LinearForBf16(linear.float()))
+    return model.to(torch.bfloat16)  # the rest; packed int8 weights are not parameters, so they stay
+
+
 def apply_numerics(model: Any, numerics: Numerics) -> Any:
     """The fp32 model converted to `numerics` (in place where torch allows)."""
     import torch
 
+    if numerics == "bf16-int8":
+        return bf16_with_int8_decoding(model)
     if numerics == "bf16":
         return model.to(torch.bfloat16)
     if numerics == "int8":
@@ -80,5 +131,6 @@ def ct2_compute_type(numerics: Numerics, supported: set[str] | None = None) -> s
         import ctranslate2
 
         supported = set(ctranslate2.get_supported_compute_types("cpu"))
-    wanted = {"bf16": ["int8_bfloat16", "bfloat16", "int8"], "int8": ["int8"], "fp32": ["float32"]}[numerics]
+    bf16 = ["int8_bfloat16", "bfloat16", "int8"]
+    wanted = {"bf16-int8": bf16, "bf16": bf16, "int8": ["int8"], "fp32": ["float32"]}[numerics]
     return next((kind for kind in wanted if kind in supported), "float32")
