@@ -10,6 +10,7 @@ import pytest
 from app.article_files import load_articles
 from app.articles import content_id
 from app.errors import InputError
+from tests.helpers import write
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -41,15 +42,6 @@ PAGE = """<!DOCTYPE html>
 </article>
 <footer><p>جميع الحقوق محفوظة لموقع الحاضرة</p><p>تابعونا على فيسبوك وتويتر</p></footer>
 </body></html>"""
-
-
-def write(path: Path, content: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def test_txt_first_nonempty_line_is_the_title_and_id_comes_from_content(tmp_path):

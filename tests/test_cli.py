@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from app import cli
+from tests.helpers import write
 
 ROOT = Path(__file__).resolve().parents[1]
 SUMMIT = ROOT / "examples" / "summit"
@@ -127,15 +128,6 @@ def test_help_exits_zero(capsys):
 
 
 # Every error: exit 2, one line on stderr, no traceback, nothing on stdout.
-
-
-def write(path: Path, content: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 ERRORS = {

@@ -20,15 +20,10 @@ from app.engine import build_briefing
 from app.render import render
 from app.service.logs import JsonFormatter
 from app.summarizer import NO_MODEL, ModelStatus
+from tests.helpers import make_app
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "service_articles.json"
-
-
-def make_app(**config: Any):  # type: ignore[no-untyped-def]
-    app = create_app({"TESTING": True, "model": "none", **config})
-    assert app.extensions["mojaz.model"].wait(30)
-    return app
 
 
 @pytest.fixture(scope="module")

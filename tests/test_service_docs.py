@@ -13,16 +13,10 @@ from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from app import create_app
 from app.service.schemas import EXAMPLE_REQUEST
+from tests.helpers import make_app
 
 FIXTURE = Path(__file__).parent / "fixtures" / "service_articles.json"
-
-
-def make_app(**config: Any):  # type: ignore[no-untyped-def]
-    app = create_app({"TESTING": True, "model": "none", **config})
-    assert app.extensions["mojaz.model"].wait(30)
-    return app
 
 
 @pytest.fixture(scope="module")
