@@ -10,16 +10,14 @@ import numpy as np
 
 from app import prompts
 from app.articles import Article
-from app.briefing import ArticleBrief, Briefing, Headline, KeyPoint
+from app.briefing import ArticleBrief, Briefing, KeyPoint
 from app.config import get_settings
-from app.documents import Document, Sentence, content_terms, is_usable, prepare
+from app.documents import Document, is_usable, prepare
 from app.errors import InputError
-from app.extractive.focus import cue_scores
+from app.extractive.headline import choose_headline
 from app.extractive.selector import KeySentence, SentenceScores, select_key_sentences, summarize_single
-from app.extractive.vectors import SentenceSpace
 from app.summarizer import NO_MODEL, ArticleSummarizer, ModelStatus, SummaryRequest
-from app.text.clean import is_boilerplate
-from app.text.normalize import has_arabic, words
+from app.text.normalize import words
 
 ARTICLE_SUMMARY_WORDS = 25
 
@@ -56,48 +54,6 @@ def _article_summary(document: Document, scored: SentenceScores, key_rows: list[
             return document.sentences[int(i)].text
     words = document.sentences[int(order[0])].text.split()
     return " ".join(words[:ARTICLE_SUMMARY_WORDS]) + ("…" if len(words) > ARTICLE_SUMMARY_WORDS else "")
-
-
-def _headline(documents: list[Document], key_sentences: list[KeySentence], scored: SentenceScores) -> Headline:
-    """The article title that states the set's main outcome: it matches the key points, is reported by many
-    articles, and names an outcome; the top key point when no title fits."""
-    titles = [
-        (i, d.article.title.strip())
-        for i, d in enumerate(documents)
-        if 3 <= _words(d.article.title) <= 25
-        and has_arabic(d.article.title, 5)
-        and not is_boilerplate(d.article.title)
-    ]
-    if not key_sentences:
-        return Headline(text=documents[0].article.title, sources=[documents[0].article.id])
-    if not titles:
-        top = max(key_sentences, key=lambda k: k.score)
-        return Headline(text=top.sentence.text, sources=[documents[i].article.id for i in top.sources])
-    weights = prompts.toml("selection.toml")["multi_document"]
-    title_terms = [content_terms(t) for _, t in titles]
-    space = SentenceSpace([s.terms for s in scored.sentences] + title_terms)
-    sentences, candidates = space.matrix[: len(scored.sentences)], space.matrix[len(scored.sentences) :]
-    to_sentences = np.asarray((candidates @ sentences.T).toarray())
-    article_of = np.array([s.article_index for s in scored.sentences])
-    reported_by = [
-        {int(a) for a in article_of[row >= weights["agreement_threshold"]]} | {index}
-        for row, (index, _) in zip(to_sentences, titles, strict=True)
-    ]
-    row_of = {id(sentence): row for row, sentence in enumerate(scored.sentences)}
-    key_rows = [row_of[id(k.sentence)] for k in key_sentences]
-    key_weights = np.array([k.score for k in key_sentences])
-    match = _normalized(to_sentences[:, key_rows] @ key_weights)
-    support = np.array([len(r) for r in reported_by]) / len(documents)
-    outcome = cue_scores([Sentence(t, i, 0, terms) for (i, t), terms in zip(titles, title_terms, strict=True)])
-    questions = np.array([t.rstrip().endswith(("?", "؟")) for _, t in titles])
-    score = (match + support + outcome) * np.where(questions, 0.5, 1.0)
-    best = int(np.argmax(score))
-    return Headline(text=titles[best][1], sources=[documents[i].article.id for i in sorted(reported_by[best])])
-
-
-def _normalized(values: np.ndarray) -> np.ndarray:
-    top = values.max() if len(values) else 0.0
-    return values / top if top > 0 else values
 
 
 def _order(key_sentences: list[KeySentence], documents: list[Document]) -> tuple[list[KeySentence], str]:
@@ -137,7 +93,7 @@ def build_briefing(
     mark = time.perf_counter()
     headline_budget = 20
     key_sentences, scored = select_key_sentences(documents, focus, max_words - headline_budget, settings.max_key_points)
-    headline = _headline(documents, key_sentences, scored)
+    headline = choose_headline(documents, key_sentences, scored)
     key_sentences, ordering = _order(key_sentences, documents)
     timings["select"] = time.perf_counter() - mark
 

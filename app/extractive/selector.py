@@ -33,7 +33,7 @@ class SentenceScores:
     support: list[set[int]]
 
 
-def _normalized(values: np.ndarray) -> np.ndarray:
+def scaled_to_max(values: np.ndarray) -> np.ndarray:
     top = values.max() if len(values) else 0.0
     return values / top if top > 0 else np.zeros_like(values)
 
@@ -56,12 +56,12 @@ def score_sentences(documents: list[Document], focus: str, weights: dict[str, fl
     article_of = np.array([s.article_index for s in sentences])
     lengths = np.array([len(s.text.split()) for s in sentences], dtype=float)
 
-    centrality = _normalized(lexrank(similarity, threshold=weights["lexrank_threshold"]))
+    centrality = scaled_to_max(lexrank(similarity, threshold=weights["lexrank_threshold"]))
     best_per_article = article_similarity(similarity, article_of, len(documents))
     support = supporting_articles(best_per_article, weights["agreement_threshold"])
     others = max(len(documents) - 1, 1)
     agreement = np.array([len(s) for s in support]) / others
-    relevance = _normalized(focus_scores(space, sentences, focus)) if focus else np.zeros(len(sentences))
+    relevance = scaled_to_max(focus_scores(space, sentences, focus)) if focus else np.zeros(len(sentences))
     cues = cue_scores(sentences)
     if focus == prompts.default_focus():
         relevance = np.maximum(relevance, cues)  # the cue list spells out what the default question asks for
@@ -116,10 +116,10 @@ def summarize_single(document: Document, title: str, max_words: int) -> list[Sen
     lengths = np.array([len(s.text.split()) for s in sentences])
     positions = np.array([sentence.position for sentence in sentences])
     scores = (
-        weights["centrality"] * _normalized(lexrank(similarity, threshold=weights["lexrank_threshold"]))
+        weights["centrality"] * scaled_to_max(lexrank(similarity, threshold=weights["lexrank_threshold"]))
         + weights["lead"] * (positions == 0)
         + weights["position"] * (1.0 - positions / len(sentences))
-        + weights["title"] * (_normalized(focus_scores(space, sentences, title)) if title else 0.0)
+        + weights["title"] * (scaled_to_max(focus_scores(space, sentences, title)) if title else 0.0)
     ) * _length_scores(lengths.astype(float), 1, int(weights["max_words"]))
     picks = mmr.select(
         scores,

@@ -22,6 +22,3 @@ class SentenceSpace:
 
     def similarity(self) -> np.ndarray:
         return (self.matrix @ self.matrix.T).toarray()
-
-    def project(self, term_lists: Sequence[list[str]]) -> sparse.csr_matrix:
-        return self.vectorizer.transform(term_lists)
