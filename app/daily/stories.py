@@ -4,10 +4,16 @@ TF-IDF on light-stemmed, Arabic-normalized words (the title counted several time
 headline names the event more reliably than paragraph nine does), cosine distance, and
 agglomerative clustering cut at a distance threshold, so the number of stories is not fixed in
 advance.
+
+Same-kind news written to one template (two executions, two companies' quarterly results) can be
+as alike in words as two outlets on one event, so each cluster is then split by its headlines: the
+headline names the event (who, where), and two articles on one event each explain most of the
+other's headline, while template twins share only the template's words.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,6 +39,11 @@ MIN_TOKEN_CHARS = 2
 # never goes below MIN_DF_CUT articles so that a small set keeps the words its own stories share.
 MAX_DF_SHARE = 0.05
 MIN_DF_CUT = 15
+# Headline check (see docs/BENCHMARKS.md): every pair in a story must have each headline's words,
+# weighted by rarity in the day, at least this much present in the other article. Three executions
+# scored 0.05-0.20 against each other (the one true pair 0.87); true multi-outlet stories scored
+# 0.22 and up on the days checked.
+MIN_HEADLINE_COVERAGE = 0.2
 
 
 @dataclass
@@ -107,6 +118,53 @@ def cluster_labels(
     return fcluster(tree, t=threshold, criterion="distance")
 
 
+def _word_sets(article: Article) -> tuple[set[str], set[str]]:
+    """The headline's stems and the whole article's (headline and full text)."""
+    headline = {t for t in stems(article.title) if len(t) >= MIN_TOKEN_CHARS}
+    return headline, headline | {t for t in stems(article.text) if len(t) >= MIN_TOKEN_CHARS}
+
+
+class HeadlineCoverage:
+    """How much of one article's headline another article explains, with word weights from the whole day."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self.sets = [_word_sets(a) for a in articles]
+        frequency = Counter(t for _, words in self.sets for t in words)
+        total = len(articles) + 1
+        self.weight = {t: float(np.log(total / (n + 1))) + 1e-9 for t, n in frequency.items()}
+
+    def among(self, rows: Sequence[int]) -> np.ndarray:
+        """coverage[a, b] for rows[a], rows[b]: the share of the first's headline, weighted by inverse
+        document frequency in the day, whose words occur in the second. A wordless headline counts as covered."""
+        coverage = np.ones((len(rows), len(rows)))
+        for a, i in enumerate(rows):
+            headline = self.sets[i][0]
+            whole = sum(self.weight[t] for t in headline)
+            if not whole:
+                continue
+            for b, j in enumerate(rows):
+                if a != b:
+                    words = self.sets[j][1]
+                    coverage[a, b] = sum(self.weight[t] for t in headline if t in words) / whole
+        return coverage
+
+
+def headline_coverage(articles: Sequence[Article]) -> np.ndarray:
+    """Headline coverage between every two of `articles` (the grouping computes it only inside clusters)."""
+    return HeadlineCoverage(articles).among(range(len(articles)))
+
+
+def split_by_headline(coverage: np.ndarray, min_coverage: float = MIN_HEADLINE_COVERAGE) -> np.ndarray:
+    """Complete linkage on 1 - min(coverage both ways): each part's every pair explains the other's headline."""
+    rows = coverage.shape[0]
+    if rows < 2 or min_coverage <= 0:
+        return np.ones(rows, dtype=int)
+    mutual = np.minimum(coverage, coverage.T)
+    distance = 1.0 - mutual[np.triu_indices(rows, 1)]
+    tree = linkage(distance, method="complete")
+    return fcluster(tree, t=1.0 - min_coverage, criterion="distance")
+
+
 def group_stories(
     articles: Sequence[Article],
     *,
@@ -116,6 +174,7 @@ def group_stories(
     lead_words: int = LEAD_WORDS,
     max_df_share: float = MAX_DF_SHARE,
     keywords: int = 8,
+    min_headline_coverage: float = MIN_HEADLINE_COVERAGE,
 ) -> Grouping:
     """Stories of two or more articles, ranked by distinct outlets then article count; the rest as singles."""
     articles = list(articles)
@@ -123,10 +182,18 @@ def group_stories(
         return Grouping(stories=[], singles=[])
     matrix, vocabulary = _vectorize(articles, title_weight, lead_words, max_df_share)
     labels = cluster_labels(matrix, threshold, method)
-    stories: list[Story] = []
-    singles: list[Article] = []
+    coverage = HeadlineCoverage(articles)
+    parts: list[np.ndarray] = []
     for label in np.unique(labels):
         rows = np.flatnonzero(labels == label)
+        if len(rows) == 1 or min_headline_coverage <= 0:
+            parts.append(rows)
+            continue
+        sub = split_by_headline(coverage.among(rows.tolist()), min_headline_coverage)
+        parts.extend(rows[sub == part] for part in np.unique(sub))
+    stories: list[Story] = []
+    singles: list[Article] = []
+    for rows in parts:
         members = sorted((articles[i] for i in rows), key=_sort_key)
         if len(members) == 1:
             singles.append(members[0])
