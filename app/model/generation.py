@@ -68,9 +68,14 @@ def generate_ids(
     """Generated token ids per input, in input order.
 
     Inputs are sorted by length and generated `batch_size` at a time, so each batch pads little; under
-    torch.inference_mode no autograd bookkeeping is kept.
+    torch.inference_mode no autograd bookkeeping is kept; the logits processors edit the scores in place
+    (app/model/logits.py: the library's arithmetic, fewer copies).
     """
     import torch
+
+    from app.model.logits import use_in_place_processors
+
+    use_in_place_processors(model)
 
     order = sorted(range(len(inputs)), key=lambda i: len(inputs[i]), reverse=True)
     outputs: list[list[int]] = [[] for _ in inputs]
