@@ -145,12 +145,12 @@ def load_summarizer(
     started = time.perf_counter()
     folder, hub_id = resolve_model(spec)
     if folder is None and hub_id is None:
-        reason = (f"model folder '{spec}' not found; run `python scripts/download_model.py` "
+        reason = (f"model folder '{spec}' not found; run python scripts/download_model.py "
                   "or set MOJAZ_MODEL to a model folder")
         return None, ModelStatus("extractive", spec, reason)
     if folder is None and (_offline() or not hub_reachable()):
         reason = (f"model '{spec}' is not under models/ and the model hub cannot be reached; "
-                  "run `python scripts/download_model.py` where there is network")
+                  "run python scripts/download_model.py where there is network")
         return None, ModelStatus("extractive", spec, reason, time.perf_counter() - started)
 
     source = str(folder) if folder else str(hub_id)
