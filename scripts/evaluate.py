@@ -1,10 +1,13 @@
 #!/usr/bin/env python
-"""ROUGE evaluation of Mojaz's single-document summaries against EASC, beside extractive baselines.
+"""Evaluations: EASC summaries (ROUGE) and the daily report's story purity (hand labels).
 
     python scripts/evaluate.py easc --data ../shared/data/easc-dev.jsonl --out var/easc-summaries.jsonl
+    python scripts/evaluate.py stories [--feed ../shared/data/saudinewsnet-5k.jsonl] [--no-meaning] [--show-mixed]
 
-Writes Mojaz's summaries as {"id", "summary"} lines and prints ROUGE-1/2/L F1 (averaged over each
+`easc` writes Mojaz's summaries as {"id", "summary"} lines and prints ROUGE-1/2/L F1 (averaged over each
 article's five references, then over articles) for Mojaz, lead-k and sumy's LexRank, TextRank, LSA, Luhn.
+`stories` groups every labelled day of the feed and prints, per day, the stories, the stories that mix two
+labelled events, and the labelled same-event pairs still together (docs/eval/saudinewsnet-story-labels.jsonl).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from app.errors import InputError
 from app.evaluation.easc import load_easc
 from app.evaluation.harness import default_systems, evaluate, format_table
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one readable line, not usage + message
@@ -35,7 +40,39 @@ def _parser() -> argparse.ArgumentParser:
     easc.add_argument("--data", required=True, type=Path, help="easc-dev.jsonl")
     easc.add_argument("--out", required=True, type=Path, help="where Mojaz's summaries go (JSONL)")
     easc.add_argument("--limit", type=int, help="only the first N articles")
+    stories = commands.add_parser("stories", help="daily story purity against hand labels")
+    stories.add_argument("--feed", type=Path, default=ROOT.parent / "shared" / "data" / "saudinewsnet-5k.jsonl")
+    stories.add_argument("--labels", type=Path, default=ROOT / "docs" / "eval" / "saudinewsnet-story-labels.jsonl")
+    stories.add_argument("--no-meaning", action="store_true", help="group by words only (no embedding check)")
+    stories.add_argument("--min-similarity", type=float, help="meaning check: opening cosine kept in one story")
+    stories.add_argument("--show-mixed", action="store_true", help="print the headlines of every mixed story")
     return parser
+
+
+def _stories(args: argparse.Namespace) -> int:
+    from app.daily.feed import read_feed
+    from app.daily.stories import group_stories
+    from app.evaluation.stories import format_scores, load_labels, score_feed, utc_day
+
+    try:
+        labels = load_labels(args.labels)
+        feed = read_feed(args.feed)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    by_day: dict = {}
+    for article in feed.articles:
+        by_day.setdefault(utc_day(article), []).append(article)
+    options: dict = {"meaning": not args.no_meaning}
+    if args.min_similarity is not None:
+        options["min_similarity"] = args.min_similarity
+    scores = score_feed(lambda day: by_day.get(day, []), lambda arts: group_stories(arts, **options), labels)
+    print(format_scores(scores))
+    if args.show_mixed:
+        for score in scores:
+            for titles in score.mixed_titles:
+                print(f"{score.day}: " + " || ".join(titles))
+    return 0
 
 
 def _write_summaries(path: Path, ids: list[str], summaries: dict[str, str]) -> None:
@@ -50,6 +87,8 @@ def _write_summaries(path: Path, ids: list[str], summaries: dict[str, str]) -> N
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "stories":
+        return _stories(args)
     if args.limit is not None and args.limit < 1:
         print("error: --limit must be a positive integer", file=sys.stderr)
         return 2

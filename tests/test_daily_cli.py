@@ -105,3 +105,12 @@ def test_help(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["--help"])
     assert code == 0
     assert "--service-url" in capsys.readouterr().out
+
+
+def test_words_only_grouping_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = run([*BASE, "--out", str(tmp_path), "--no-meaning-check"], capsys)
+
+    assert code == 0
+    assert ", 2 stories, 2 other news, " in err  # the fixture's two stories need no meaning check
+    report = json.loads((tmp_path / "2024-03-10.json").read_text(encoding="utf-8"))
+    assert not any("meaning check" in w for w in report["warnings"])

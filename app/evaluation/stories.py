@@ -1,0 +1,131 @@
+"""Story purity: how often the daily grouping puts two events in one story, against hand labels.
+
+The labels (docs/eval/saudinewsnet-story-labels.jsonl) are article ids only: for every story the word-only
+grouping formed on the 18 days of SaudiNewsNet, its articles split into groups that report one event each.
+Any grouping that only splits those stories can be scored on them; a pair of articles that the labels
+never put in one story is counted as "unlabelled" and not scored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date
+from itertools import combinations
+from pathlib import Path
+
+from app.articles import Article
+from app.daily.stories import Grouping
+from app.errors import InputError
+
+
+@dataclass(frozen=True)
+class LabelledStory:
+    day: date
+    groups: tuple[tuple[str, ...], ...]
+    note: str = ""
+
+
+@dataclass
+class Labels:
+    stories: list[LabelledStory]
+    # article id -> (labelled story index, event group index)
+    where: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for s, story in enumerate(self.stories):
+            for g, group in enumerate(story.groups):
+                for article_id in group:
+                    self.where[article_id] = (s, g)
+
+    @property
+    def days(self) -> list[date]:
+        return sorted({s.day for s in self.stories})
+
+    def same_event_pairs(self) -> int:
+        return sum(len(g) * (len(g) - 1) // 2 for s in self.stories for g in s.groups)
+
+
+def load_labels(path: Path) -> Labels:
+    stories: list[LabelledStory] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read labels {path}: {exc.strerror}", "--labels") from exc
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            groups = tuple(tuple(str(i) for i in g) for g in row["groups"])
+            stories.append(LabelledStory(date.fromisoformat(row["day"]), groups, row.get("note", "")))
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"{path.name}:{number}: not a label row ({exc})", "--labels") from exc
+    return Labels(stories)
+
+
+@dataclass
+class DayScore:
+    day: date
+    stories: int = 0
+    multi_outlet: int = 0
+    mixed: int = 0  # stories holding two articles that the labels put in different events
+    same_kept: int = 0  # labelled same-event pairs still in one story
+    same_total: int = 0
+    unlabelled_pairs: int = 0
+    mixed_titles: list[list[str]] = field(default_factory=list)
+
+
+def score_day(day: date, grouping: Grouping, labels: Labels) -> DayScore:
+    score = DayScore(day=day, stories=len(grouping.stories))
+    story_of: dict[str, int] = {}
+    for k, story in enumerate(grouping.stories):
+        score.multi_outlet += story.outlet_count >= 2
+        mixed = False
+        for a, b in combinations(story.articles, 2):
+            la, lb = labels.where.get(a.id), labels.where.get(b.id)
+            if la is None or lb is None or la[0] != lb[0]:
+                score.unlabelled_pairs += 1
+            elif la[1] != lb[1]:
+                mixed = True
+        if mixed:
+            score.mixed += 1
+            score.mixed_titles.append([a.title for a in story.articles])
+        for article in story.articles:
+            story_of[article.id] = k
+    for labelled in (s for s in labels.stories if s.day == day):
+        for group in labelled.groups:
+            for a, b in combinations(group, 2):
+                score.same_total += 1
+                score.same_kept += a in story_of and story_of.get(a) == story_of.get(b)
+    return score
+
+
+def score_feed(
+    articles_of_day: Callable[[date], Sequence[Article]],
+    group: Callable[[Sequence[Article]], Grouping],
+    labels: Labels,
+    days: Iterable[date] | None = None,
+) -> list[DayScore]:
+    return [score_day(day, group(articles_of_day(day)), labels) for day in (days or labels.days)]
+
+
+def _row(name: str, scores: Sequence[DayScore]) -> str:
+    kept = f"{sum(s.same_kept for s in scores)}/{sum(s.same_total for s in scores)}"
+    counts = [sum(s.stories for s in scores), sum(s.multi_outlet for s in scores), sum(s.mixed for s in scores)]
+    return f"| {name} | {' | '.join(map(str, counts))} | {kept} | {sum(s.unlabelled_pairs for s in scores)} |"
+
+
+def format_scores(scores: Sequence[DayScore]) -> str:
+    lines = [
+        "| day | stories | multi-outlet | mixed | same-event pairs kept | unlabelled pairs |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines.extend(_row(str(s.day), [s]) for s in scores)
+    lines.append(_row(f"all {len(scores)} days", scores))
+    return "\n".join(lines)
+
+
+def utc_day(article: Article) -> date | None:
+    return article.published_at.astimezone(UTC).date() if article.published_at else None
