@@ -1,9 +1,9 @@
 """Story purity: how often the daily grouping puts two events in one story, against hand labels.
 
-The labels (docs/eval/saudinewsnet-story-labels.jsonl) are article ids only: for every story the word-only
-grouping formed on the 18 days of SaudiNewsNet, its articles split into groups that report one event each.
-Any grouping that only splits those stories can be scored on them; a pair of articles that the labels
-never put in one story is counted as "unlabelled" and not scored.
+The labels (docs/eval/saudinewsnet-story-labels.jsonl) are article ids only: for every story that a grouping
+formed on the 18 days of SaudiNewsNet, its articles split into groups that report one event each. Every two
+articles of a labelled story are a labelled pair (same event or not); a grouping is scored on the pairs it puts
+in one story, and a pair that no labelled story holds is counted as "unlabelled" and not scored.
 """
 
 from __future__ import annotations
@@ -30,21 +30,27 @@ class LabelledStory:
 @dataclass
 class Labels:
     stories: list[LabelledStory]
-    # article id -> (labelled story index, event group index)
-    where: dict[str, tuple[int, int]] = field(default_factory=dict)
+    same: dict[frozenset[str], bool] = field(default_factory=dict)  # labelled pair -> same event?
+    disagreements: int = 0  # pairs that two labelled stories judged differently (the first judgement is kept)
 
     def __post_init__(self) -> None:
-        for s, story in enumerate(self.stories):
-            for g, group in enumerate(story.groups):
-                for article_id in group:
-                    self.where[article_id] = (s, g)
+        for story in self.stories:
+            event = {article_id: g for g, group in enumerate(story.groups) for article_id in group}
+            for a, b in combinations(sorted(event), 2):
+                pair, verdict = frozenset((a, b)), event[a] == event[b]
+                if self.same.setdefault(pair, verdict) != verdict:
+                    self.disagreements += 1
 
     @property
     def days(self) -> list[date]:
         return sorted({s.day for s in self.stories})
 
-    def same_event_pairs(self) -> int:
-        return sum(len(g) * (len(g) - 1) // 2 for s in self.stories for g in s.groups)
+    def same_event_pairs(self, day: date | None = None) -> set[frozenset[str]]:
+        pairs = set()
+        for story in self.stories:
+            if day is None or story.day == day:
+                pairs.update(frozenset(p) for g in story.groups for p in combinations(g, 2))
+        return pairs
 
 
 def load_labels(path: Path) -> Labels:
@@ -82,23 +88,17 @@ def score_day(day: date, grouping: Grouping, labels: Labels) -> DayScore:
     story_of: dict[str, int] = {}
     for k, story in enumerate(grouping.stories):
         score.multi_outlet += story.outlet_count >= 2
-        mixed = False
-        for a, b in combinations(story.articles, 2):
-            la, lb = labels.where.get(a.id), labels.where.get(b.id)
-            if la is None or lb is None or la[0] != lb[0]:
-                score.unlabelled_pairs += 1
-            elif la[1] != lb[1]:
-                mixed = True
-        if mixed:
+        verdicts = [labels.same.get(frozenset((a.id, b.id))) for a, b in combinations(story.articles, 2)]
+        score.unlabelled_pairs += sum(v is None for v in verdicts)
+        if False in verdicts:
             score.mixed += 1
             score.mixed_titles.append([a.title for a in story.articles])
         for article in story.articles:
             story_of[article.id] = k
-    for labelled in (s for s in labels.stories if s.day == day):
-        for group in labelled.groups:
-            for a, b in combinations(group, 2):
-                score.same_total += 1
-                score.same_kept += a in story_of and story_of.get(a) == story_of.get(b)
+    for pair in labels.same_event_pairs(day):
+        a, b = tuple(pair)
+        score.same_total += 1
+        score.same_kept += a in story_of and story_of.get(a) == story_of.get(b)
     return score
 
 
