@@ -75,3 +75,28 @@ def test_report_files_named_by_day(tmp_path: Path) -> None:
 
     assert [p.name for p in written] == ["2015-08-06.md", "2015-08-06.html", "2015-08-06.json"]
     assert (tmp_path / "2015-08-06.json").read_text(encoding="utf-8") == "{}"
+
+
+def test_full_disk_on_the_last_file_leaves_the_whole_old_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = {"md": "قديم", "html": "<p>قديم</p>", "json": '{"old": true}'}
+    write_report_files(tmp_path, "2015-08-06", old)
+    real_fdopen = os.fdopen
+    opened: list[int] = []
+
+    def third_fails(fd, *args, **kwargs):
+        opened.append(fd)
+        if len(opened) == 3:
+            os.close(fd)
+            raise OSError(28, "No space left on device")
+        return real_fdopen(fd, *args, **kwargs)
+
+    monkeypatch.setattr(writer.os, "fdopen", third_fails)
+    with pytest.raises(OSError):
+        write_report_files(tmp_path, "2015-08-06", {"md": "جديد", "html": "<p>جديد</p>", "json": "{}"})
+
+    # The first two new files were complete on disk, yet neither replaced its old one.
+    for extension, text in old.items():
+        assert (tmp_path / f"2015-08-06.{extension}").read_text(encoding="utf-8") == text
+    assert sorted(os.listdir(tmp_path)) == ["2015-08-06.html", "2015-08-06.json", "2015-08-06.md"]

@@ -19,8 +19,8 @@ def _sync_directory(directory: Path) -> None:
             os.close(fd)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder, fsync'ed, then renamed."""
+def _stage(path: Path, text: str) -> str:
+    """`text` in a fsync'ed temporary file beside `path`; returns its name (removed again on any failure)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -29,19 +29,40 @@ def write_atomic(path: Path, text: str) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, 0o644)  # mkstemp makes it 0600; a report is meant to be read
-        os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
-    _sync_directory(path.parent)
+    return temporary
+
+
+def write_files_atomic(files: Mapping[Path, str]) -> list[Path]:
+    """Write every file through a temporary file, all staged before the first rename.
+
+    A full disk or a kill while writing leaves every old file in place; only the renames at the end, which
+    take microseconds, are not one step, so a set of files is replaced together or (almost surely) not at all.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, text in files.items():
+            staged.append((_stage(path, text), path))
+        for temporary, path in staged:
+            os.replace(temporary, path)
+    except BaseException:
+        for temporary, _ in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+        raise
+    for directory in {path.parent for path in files}:
+        _sync_directory(directory)
+    return list(files)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file in the same folder, fsync'ed, then renamed."""
+    write_files_atomic({path: text})
 
 
 def write_report_files(directory: Path, stem: str, documents: Mapping[str, str]) -> list[Path]:
-    """Write DIR/STEM.EXT for each (ext -> text); everything is rendered before the first write."""
-    written = []
-    for extension, text in documents.items():
-        target = directory / f"{stem}.{extension}"
-        write_atomic(target, text)
-        written.append(target)
-    return written
+    """Write DIR/STEM.EXT for each (ext -> text): all three replaced together, or none."""
+    return write_files_atomic({directory / f"{stem}.{extension}": text for extension, text in documents.items()})
