@@ -199,9 +199,8 @@ def _split_parts(
     rows = np.concatenate([p for p in parts if len(p) > 1] or [np.zeros(0, dtype=int)])
     if len(rows) == 0:
         return parts
-    members = [articles[i] for i in rows]
-    similarity = opening_similarity(members, embedder) if embedder is not None else None
-    conflicts = figure_conflicts(members)
+    # One embedding batch for every article in a story; singles are never embedded.
+    similarity = opening_similarity([articles[i] for i in rows], embedder) if embedder is not None else None
     where = {int(row): k for k, row in enumerate(rows)}
     result: list[np.ndarray] = []
     for part in parts:
@@ -215,9 +214,9 @@ def _split_parts(
             else split_by_meaning(similarity[np.ix_(index, index)], min_similarity)
         )
         for label in np.unique(by_meaning):
-            keep = by_meaning == label
-            by_figures = split_by_figures(conflicts[np.ix_(index[keep], index[keep])])
-            result.extend(part[keep][by_figures == f] for f in np.unique(by_figures))
+            kept = part[by_meaning == label]
+            by_figures = split_by_figures(figure_conflicts([articles[i] for i in kept]))
+            result.extend(kept[by_figures == f] for f in np.unique(by_figures))
     return result
 
 
