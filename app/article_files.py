@@ -10,6 +10,7 @@ from pathlib import Path
 
 from app.articles import Article, article_from_mapping, content_id, parse_published_at
 from app.errors import InputError
+from app.jsonl import read_rows
 
 SUFFIXES = (".txt", ".json", ".jsonl", ".html", ".htm")
 
@@ -102,17 +103,7 @@ def _read_json(path: Path) -> list[Article]:
 
 
 def _read_jsonl(path: Path) -> list[Article]:
-    articles = []
-    for number, line in enumerate(_read_text(path).splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(_json_error(exc).replace(" (line 1, ", " ("), where) from exc
-        articles.append(_with_file(article_from_mapping(data, where), path))
-    return articles
+    return [_with_file(article_from_mapping(row.value, row.where), path) for row in read_rows(path)]
 
 
 def _read_html(path: Path) -> list[Article]:
