@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,20 +19,27 @@ class Row:
 
 
 def read_rows(
-    path: Path, *, skip: Callable[[str], None] | None = None, label: str | None = None
+    path: Path | str,
+    *,
+    skip: Callable[[str], None] | None = None,
+    label: str | None = None,
+    data: bytes | None = None,
 ) -> Iterator[Row]:
     """Each non-empty line of `path` parsed as JSON, streamed (a day's feed need not fit in memory twice).
+
+    With `data`, the lines are read from those bytes (an uploaded file) and `path` only names them.
 
     A line that is not JSON raises InputError naming the line, unless `skip` is given: then `skip` gets the
     problem and reading goes on (a crawled feed with one broken line is still a day's news). With `skip`,
     bytes that are not UTF-8 are replaced rather than fatal, for the same reason.
     """
     label = label or str(path)
+    errors = "replace" if skip else "strict"
     try:
-        handle = path.open(encoding="utf-8-sig", errors="replace" if skip else "strict")
+        raw = io.BytesIO(data) if data is not None else Path(path).open("rb")  # noqa: SIM115 (closed below)
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", str(path)) from exc
-    with handle:
+    with io.TextIOWrapper(raw, encoding="utf-8-sig", errors=errors) as handle:
         number = 0
         try:
             for number, line in enumerate(handle, start=1):
