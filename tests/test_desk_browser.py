@@ -42,6 +42,7 @@ CHROMIUM_ARGS = [
 ]
 KEY = "desk-test-key-7f3a"
 REPORT_DAY = "2025-03-16"
+BODY_LIMIT = 200_000  # the example set is about 30 kB
 NO_ARABIC = "City council meets\nThe council met on Monday to discuss the budget for next year.\n---\n" \
     "Rain expected\nForecasters expect heavy rain over the weekend in the north of the country."
 
@@ -143,7 +144,8 @@ def _start(tmp: Path, extra_env: dict[str, str]) -> Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, reports_dir: Path) -> Iterator[Server]:
-    running = _start(tmp_path_factory.mktemp("desk"), {"MOJAZ_REPORTS_DIR": str(reports_dir)})
+    env = {"MOJAZ_REPORTS_DIR": str(reports_dir), "MOJAZ_MAX_BODY_BYTES": str(BODY_LIMIT)}
+    running = _start(tmp_path_factory.mktemp("desk"), env)
     yield running
     running.stop()
 
@@ -313,7 +315,7 @@ def test_upload_the_example_files_in_every_format(server: Server, browser: Brows
     watched.check()
 
 
-def test_a_set_without_arabic_shows_an_arabic_error(server: Server, browser: Browser) -> None:
+def test_a_set_without_arabic_shows_an_arabic_error(server: Server, browser: Browser, screenshots: Path) -> None:
     watched = open_page(browser, server.url)
     page = watched.page
     page.get_by_test_id("articles-input").fill(NO_ARABIC)
@@ -323,12 +325,38 @@ def test_a_set_without_arabic_shows_an_arabic_error(server: Server, browser: Bro
     error = page.get_by_test_id("error")
     error.get_by_text("لا يوجد نص عربي").wait_for()
     assert error.get_attribute("role") == "alert"
+    page.screenshot(path=str(screenshots / "desk-error-1280.png"))
     assert page.locator("#results").is_hidden()
     # Empty input is caught before any request.
     page.get_by_test_id("articles-input").fill("")
     page.get_by_test_id("submit").click()
     assert "الصق مقالًا واحدًا على الأقل" in error.inner_text()
     watched.check(allowed_errors=r"Failed to load resource.*422")
+
+
+def test_too_large_and_busy_are_shown_in_arabic(server: Server, browser: Browser) -> None:
+    watched = open_page(browser, server.url)
+    page = watched.page
+    error = page.get_by_test_id("error")
+    long_article = "مقال طويل جدا\n" + "وقال الوزير إن الاتفاق يفتح مرحلة جديدة من التعاون. " * (BODY_LIMIT // 50)
+    assert len(long_article.encode()) > BODY_LIMIT
+    page.get_by_test_id("articles-input").fill(long_article)
+    with page.expect_response(lambda r: r.url.endswith("/v1/briefings")) as answer:
+        page.get_by_test_id("submit").click()
+    assert answer.value.status == 413  # the real service's answer
+    error.get_by_text("أكبر من الحد الذي تقبله الخدمة").wait_for()
+
+    # Busy: the problem+json the service sends while the model loads, with its Retry-After.
+    busy = {"type": "about:blank", "title": "Service Unavailable", "status": 503,
+            "detail": "the model is still loading; retry shortly", "request_id": "r-1"}
+    page.route("**/v1/briefings", lambda route: route.fulfill(
+        status=503, content_type="application/problem+json", headers={"Retry-After": "5"}, body=json.dumps(busy)))
+    page.get_by_test_id("articles-input").fill(pasted_example_set())
+    page.get_by_test_id("submit").click()
+    error.get_by_text("الخدمة مشغولة الآن").wait_for()
+    assert "بعد 5 ثوانٍ" in error.inner_text() and "r-1" in error.inner_text()
+    assert page.get_by_test_id("submit").is_enabled()
+    watched.check(allowed_errors=r"Failed to load resource.*(413|503)")
 
 
 def test_phone_width(server: Server, browser: Browser, screenshots: Path) -> None:
