@@ -85,6 +85,7 @@
     const children = [el("p", { text: message })];
     if (details) children.push(el("p", { class: "details", dir: "ltr", lang: "en", text: details }));
     box.replaceChildren(...children);
+    box.scrollIntoView({ block: "nearest" });
   }
 
   function arabicProblem(status, problem, retryAfter) {
