@@ -315,6 +315,38 @@ def test_upload_the_example_files_in_every_format(server: Server, browser: Brows
     watched.check()
 
 
+DROP = """([name, text]) => {
+  const data = new DataTransfer();
+  data.items.add(new File([text], name));
+  const zone = document.getElementById("drop-zone");
+  for (const type of ["dragover", "drop"]) {
+    zone.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+  }
+}"""
+
+
+def test_dropped_files_are_read_listed_and_removable(server: Server, browser: Browser) -> None:
+    watched = open_page(browser, server.url)
+    page = watched.page
+    with page.expect_response(lambda r: r.url.endswith("/v1/articles/parse")) as refused:
+        page.evaluate(DROP, ["notes.pdf", "%PDF-1.7"])
+    assert refused.value.status == 422
+    page.get_by_test_id("error").get_by_text("نوع الملف «notes.pdf» غير مدعوم").wait_for()
+
+    path = SUMMIT / "01-almasdar.txt"
+    with page.expect_response(lambda r: r.url.endswith("/v1/articles/parse")) as parsed:
+        page.evaluate(DROP, [path.name, path.read_text(encoding="utf-8")])
+    assert parsed.value.status == 200
+    listed = page.get_by_test_id("file-article")
+    listed.first.wait_for()
+    [article] = load_articles([path])
+    assert article.title in listed.first.inner_text() and path.name in listed.first.inner_text()
+    assert page.get_by_test_id("error").inner_text() == ""  # the earlier error is gone
+    listed.first.get_by_role("button", name=re.compile("احذف")).click()
+    assert listed.count() == 0
+    watched.check(allowed_errors=r"Failed to load resource.*422")
+
+
 def test_a_set_without_arabic_shows_an_arabic_error(server: Server, browser: Browser, screenshots: Path) -> None:
     watched = open_page(browser, server.url)
     page = watched.page
@@ -331,6 +363,9 @@ def test_a_set_without_arabic_shows_an_arabic_error(server: Server, browser: Bro
     page.get_by_test_id("articles-input").fill("")
     page.get_by_test_id("submit").click()
     assert "الصق مقالًا واحدًا على الأقل" in error.inner_text()
+    page.get_by_test_id("articles-input").fill("عنوان المقال الأول\nنص المقال الأول عن القمة.\n---\nعنوان بلا نص\n")
+    page.get_by_test_id("submit").click()
+    assert "المقال الملصق رقم 2 فيه سطر عنوان بلا نص" in error.inner_text()
     watched.check(allowed_errors=r"Failed to load resource.*422")
 
 
