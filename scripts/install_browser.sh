@@ -12,5 +12,5 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "install_browser: $BROWSER is missing; installing chromium and chromium-driver with apt-get" >&2
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium chromium-driver
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends --no-upgrade chromium chromium-driver
 "$BROWSER" --version
