@@ -29,8 +29,10 @@ def select(
     fill: bool = False,
     article_of: np.ndarray | None = None,
     same_article_threshold: float | None = None,
+    fill_gaps: bool = False,
 ) -> list[Pick]:
-    """Pick sentences best-first; with fill, the last pick may overrun the budget (the caller cuts it)."""
+    """Pick sentences best-first; with fill, the last pick may overrun the budget (the caller cuts it);
+    with fill_gaps, a sentence that does not fit gives way to the next one that does."""
     picks: list[Pick] = []
     used = 0
     remaining = set(range(len(scores)))
@@ -59,7 +61,7 @@ def select(
         best = int(candidates[fresh][int(np.argmax(marginal))])
         remaining.discard(best)
         if used + lengths[best] > budget_words and not fill:
-            if used >= 0.8 * budget_words:
+            if used >= 0.8 * budget_words and not fill_gaps:
                 break
             continue
         picks.append(Pick(best))
