@@ -187,3 +187,13 @@ def test_seed_set_leads_with_the_july_visit():
     previews = [a.id for a in articles if "سيبحث" in a.text or "وينتظر" in a.text]
     assert previews and all(any(w.startswith(f"article {p}: a preview") for w in briefing.warnings) for p in previews)
     assert not {p.article_id for p in briefing.key_points} & {april, *previews}
+    assert "القتالية" in " ".join(p.text for p in briefing.key_points[:3])  # the end of the combat mission
+
+
+@pytest.mark.skipif(not (SHARED / "kadhimi-visit").is_dir(), reason="../shared/data/kadhimi-visit is not present")
+def test_seed_markdown_briefing_stays_under_450_words():
+    from app.article_files import load_articles
+    from app.render import render
+
+    markdown = render(build_briefing(load_articles([SHARED / "kadhimi-visit"])), "markdown")
+    assert len(markdown.split()) <= 450

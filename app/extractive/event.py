@@ -50,8 +50,11 @@ class EventFocus:
         ]
 
 
-@lru_cache(maxsize=4)
-def _cue_patterns(lines: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+Cues = tuple[tuple[str, re.Pattern[str]], ...]
+
+
+@lru_cache(maxsize=8)
+def _compile(lines: tuple[str, ...]) -> Cues:
     patterns = []
     for line in lines:
         tokens = words(line)
@@ -61,15 +64,20 @@ def _cue_patterns(lines: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], 
     return tuple(patterns)
 
 
+def cue_list(cue_file: str = "preview_cues.txt") -> Cues:
+    """The cues of prompts/<cue_file>, compiled (read the file once per briefing, not once per sentence)."""
+    return _compile(prompts.lines(cue_file))
+
+
 _NEGATIONS = ("لم", "لن", "لا", "ما")
 
 
-def preview_cues(text: str, cue_file: str = "preview_cues.txt") -> list[str]:
-    """The cues of `cue_file` (prompts/) found in a text, one entry per occurrence; negated ones left out."""
+def preview_cues(text: str, cues: Cues | None = None) -> list[str]:
+    """The cues (default: prompts/preview_cues.txt) found in a text, one per occurrence; negated ones left out."""
     folded = " ".join(words(text))
     found: list[str] = []
     spans: list[tuple[int, int]] = []
-    for line, pattern in _cue_patterns(prompts.lines(cue_file)):
+    for line, pattern in cues if cues is not None else cue_list():
         for match in pattern.finditer(folded):
             if any(s < match.end() and match.start() < e for s, e in spans):  # "ومن المتوقع" counts once
                 continue
@@ -81,9 +89,9 @@ def preview_cues(text: str, cue_file: str = "preview_cues.txt") -> list[str]:
     return found
 
 
-def is_prediction(sentence: Sentence) -> bool:
+def is_prediction(sentence: Sentence, cues: Cues | None = None) -> bool:
     """A sentence framed as what is expected or planned (prompts/prediction_cues.txt), not what happened."""
-    return bool(preview_cues(sentence.text, "prediction_cues.txt"))
+    return bool(preview_cues(sentence.text, cues if cues is not None else cue_list("prediction_cues.txt")))
 
 
 def weekdays_named(text: str) -> set[int]:
@@ -104,7 +112,8 @@ def find_event(documents: list[Document], settings: dict | None = None) -> Event
     settings = settings or prompts.toml("selection.toml")["event"]
     opening_sentences = int(settings["opening_sentences"])
     window = timedelta(days=float(settings["event_window_days"]))
-    cues = [preview_cues(_opening(d, opening_sentences)) for d in documents]
+    patterns = cue_list()
+    cues = [preview_cues(_opening(d, opening_sentences), patterns) for d in documents]
     previews = {i for i, c in enumerate(cues) if len(c) >= int(settings["preview_cues"])}
 
     # The event date: the latest date of a dated report that is not a preview, when most dated

@@ -14,7 +14,7 @@ from app.documents import Document, Sentence
 from app.extractive import mmr
 from app.extractive.agreement import article_similarity, supporting_articles
 from app.extractive.coverage import coverage_scores, shared_concepts
-from app.extractive.event import EventFocus, find_event, is_prediction
+from app.extractive.event import EventFocus, cue_list, find_event, is_prediction
 from app.extractive.focus import cue_scores, focus_scores
 from app.extractive.lexrank import lexrank
 from app.extractive.vectors import SentenceSpace
@@ -83,7 +83,8 @@ def score_sentences(
     support = supporting_articles(best_per_article, weights["agreement_threshold"])
     shared = scaled_to_max(coverage_scores(sentences, shared_concepts(documents)))
     relevance = scaled_to_max(focus_scores(space, sentences, focus)) if focus else np.zeros(len(sentences))
-    prediction = np.array([is_prediction(s) for s in sentences], dtype=bool)
+    frames = cue_list("prediction_cues.txt")
+    prediction = np.array([is_prediction(s, frames) for s in sentences], dtype=bool)
     cues = np.where(prediction, 0.0, cue_scores(sentences))  # a prediction is not an outcome
     if focus == prompts.default_focus():
         relevance = np.maximum(relevance, cues)  # the cue list spells out what the default question asks for
