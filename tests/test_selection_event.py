@@ -167,6 +167,12 @@ def test_briefing_headline_and_points_fit_max_words(max_words):
     assert briefing.word_count <= max_words
 
 
+def test_fragments_are_never_key_points():
+    clipped = Article(id="clipped", title="", text=SUMMIT_B.text + " المصدر: وكالات الأنباء.")
+    briefing = build_briefing([SUMMIT_A, clipped], max_words=400)
+    assert all(len(p.text.split()) >= 6 for p in briefing.key_points)
+
+
 def test_the_budget_left_by_a_short_headline_goes_to_the_key_points():
     briefing = build_briefing(SET, max_words=120)
     assert briefing.word_count > 120 - 20  # not the fixed 20-word headline reserve left empty

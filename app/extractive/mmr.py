@@ -30,12 +30,14 @@ def select(
     article_of: np.ndarray | None = None,
     same_article_threshold: float | None = None,
     fill_gaps: bool = False,
+    eligible: np.ndarray | None = None,
 ) -> list[Pick]:
     """Pick sentences best-first; with fill, the last pick may overrun the budget (the caller cuts it);
-    with fill_gaps, a sentence that does not fit gives way to the next one that does."""
+    with fill_gaps, a sentence that does not fit gives way to the next one that does. Only `eligible`
+    sentences (default: all) are picked."""
     picks: list[Pick] = []
     used = 0
-    remaining = set(range(len(scores)))
+    remaining = set(range(len(scores))) if eligible is None else set(np.flatnonzero(eligible).tolist())
     while remaining and len(picks) < max_items:
         candidates = np.fromiter(remaining, dtype=int)
         if picks:

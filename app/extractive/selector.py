@@ -136,6 +136,7 @@ def select_key_sentences(
         article_of=np.array([s.article_index for s in scored.sentences]),
         same_article_threshold=weights["same_article_repeat_threshold"],
         fill_gaps=True,
+        eligible=whole if (whole := lengths >= int(weights["min_words"])).any() else None,  # fragments: no
     )
     key_sentences = []
     for pick in picks:
