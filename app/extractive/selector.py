@@ -18,6 +18,7 @@ from app.extractive.event import EventFocus, cue_list, find_event, is_prediction
 from app.extractive.focus import cue_scores, focus_scores
 from app.extractive.lexrank import lexrank
 from app.extractive.vectors import SentenceSpace
+from app.text.normalize import words
 
 
 @dataclass
@@ -111,6 +112,13 @@ def score_sentences(
     return SentenceScores(sentences, similarity, scores, support, context, event, importance)
 
 
+def _whole_sentences(sentences: list[Sentence], min_words: int) -> np.ndarray | None:
+    """Sentences of min_words words or more (punctuation is not a word): fragments make poor key points.
+    None (all may be picked) when an article set has nothing longer."""
+    whole = np.array([len(words(s.text)) >= min_words for s in sentences], dtype=bool)
+    return whole if whole.any() else None
+
+
 def select_key_sentences(
     documents: list[Document],
     focus: str,
@@ -136,7 +144,7 @@ def select_key_sentences(
         article_of=np.array([s.article_index for s in scored.sentences]),
         same_article_threshold=weights["same_article_repeat_threshold"],
         fill_gaps=True,
-        eligible=whole if (whole := lengths >= int(weights["min_words"])).any() else None,  # fragments: no
+        eligible=_whole_sentences(scored.sentences, int(weights["min_words"])),
     )
     key_sentences = []
     for pick in picks:
