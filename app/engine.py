@@ -62,16 +62,22 @@ def _article_summary(document: Document, scored: SentenceScores, key_rows: list[
 
 
 def _order(
-    key_sentences: list[KeySentence], documents: list[Document], order: Ordering = "importance"
+    key_sentences: list[KeySentence],
+    documents: list[Document],
+    order: Ordering = "importance",
+    reports: Sequence[bool] | None = None,
 ) -> list[KeySentence]:
     """By importance: the main outcome first, then the other outcomes, context (previews, predictions, other
-    events) last. Chronological on request: by the earliest reporting article's date, undated points last."""
+    events) last. Chronological on request: by the date of the earliest article that reports the point (a
+    preview or another event's article that merely mentions it does not date it), undated points last.
+    `reports[i]`: article i reports the event (default: every article)."""
     if order == "chronological":
         undated = datetime.max.replace(tzinfo=UTC)
 
         def first_report(k: KeySentence) -> tuple[datetime, int, int]:
-            dates = [documents[i].published_at for i in k.sources if documents[i].published_at]
-            return (min(dates, default=undated), k.sentence.article_index, k.sentence.position)  # type: ignore[type-var]
+            reporting = [i for i in k.sources if reports is None or reports[i]] or k.sources
+            dates = [d for i in reporting if (d := documents[i].published_at) is not None]
+            return (min(dates, default=undated), k.sentence.article_index, k.sentence.position)
 
         return sorted(key_sentences, key=first_report)
     return sorted(key_sentences, key=lambda k: (k.context, -k.score))
@@ -120,7 +126,7 @@ def build_briefing(
 
     mark = time.perf_counter()
     key_sentences, scored, headline = _select(documents, focus, max_words, settings.max_key_points)
-    key_sentences = _order(key_sentences, documents, order)
+    key_sentences = _order(key_sentences, documents, order, [r.is_event for r in scored.event.roles])
     warnings.extend(scored.event.warnings(documents))
     timings["select"] = time.perf_counter() - mark
 

@@ -168,9 +168,11 @@ def test_briefing_headline_and_points_fit_max_words(max_words):
 
 
 def test_fragments_are_never_key_points():
-    clipped = Article(id="clipped", title="", text=SUMMIT_B.text + "\n، رئيس الوزراء، في المؤتمر الصحفي.")
+    quote_tail = '\nلأن الاتفاقية لا تكفي وحدها لحماية المزارعين من تقلبات الأسعار في الأسواق".'
+    clipped = Article(id="clipped", title="", text=SUMMIT_B.text + "\n، رئيس الوزراء، في المؤتمر الصحفي." + quote_tail)
     briefing = build_briefing([SUMMIT_A, clipped], max_words=400)
     assert all(len(normalize(p.text).split()) >= 6 and not p.text.startswith("،") for p in briefing.key_points)
+    assert not any("تقلبات الأسعار" in p.text for p in briefing.key_points)  # the tail of a split quotation
     assert len(briefing.key_points) >= 6  # the budget is large: everything else is taken
 
 
@@ -204,3 +206,32 @@ def test_seed_markdown_briefing_stays_under_450_words():
 
     markdown = render(build_briefing(load_articles([SHARED / "kadhimi-visit"])), "markdown")
     assert len(markdown.split()) <= 450
+
+
+def _as_json(article: Article) -> dict:
+    data = {"id": article.id, "title": article.title, "text": article.text}
+    if article.published_at:
+        data["published_at"] = article.published_at.isoformat()
+    return data
+
+
+def test_order_reaches_the_engine_from_the_command_line_and_the_api(tmp_path, capsys):
+    import json
+
+    from app import cli
+    from tests.helpers import make_app
+
+    path = tmp_path / "set.json"
+    path.write_text(json.dumps([_as_json(a) for a in SET], ensure_ascii=False), encoding="utf-8")
+    assert cli.main(["brief", str(path), "--format", "json", "--model", "none", "--order", "chronological"]) == 0
+    assert json.loads(capsys.readouterr().out)["ordering"] == "chronological"
+    assert cli.main(["brief", str(path), "--order", "alphabetical"]) == 2
+    assert "--order" in capsys.readouterr().err
+
+    client = make_app().test_client()
+    body = {"articles": [_as_json(a) for a in SET]}
+    assert client.post("/v1/briefings", json=body).get_json()["ordering"] == "importance"
+    served = client.post("/v1/briefings", json={**body, "order": "chronological"}).get_json()
+    assert served["ordering"] == "chronological"
+    bad = client.post("/v1/briefings", json={**body, "order": "alphabetical"})
+    assert bad.status_code == 422 and "order" in bad.get_data(as_text=True)

@@ -112,10 +112,20 @@ def score_sentences(
     return SentenceScores(sentences, similarity, scores, support, context, event, importance)
 
 
+def _is_whole(text: str, min_words: int) -> bool:
+    """min_words words or more (punctuation is not a word), and not one piece of a quotation split in two
+    (a closing quote without its opening one, or the reverse)."""
+    return (
+        len(words(text)) >= min_words
+        and text.count('"') % 2 == 0
+        and text.count("«") == text.count("»")
+        and text.count("“") == text.count("”")
+    )
+
+
 def _whole_sentences(sentences: list[Sentence], min_words: int) -> np.ndarray | None:
-    """Sentences of min_words words or more (punctuation is not a word): fragments make poor key points.
-    None (all may be picked) when an article set has nothing longer."""
-    whole = np.array([len(words(s.text)) >= min_words for s in sentences], dtype=bool)
+    """The sentences that may become key points (fragments make poor ones); None (all) when none is whole."""
+    whole = np.array([_is_whole(s.text, min_words) for s in sentences], dtype=bool)
     return whole if whole.any() else None
 
 
