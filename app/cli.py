@@ -20,6 +20,7 @@ PROG = "mojaz"
 EXIT_INPUT = 2
 EXIT_TEMPLATE = 1
 FORMATS = ("json", "markdown", "html")  # = app.render.FORMATS; not imported so --help stays fast
+ORDERS = ("importance", "chronological")  # = app.engine.ORDERS, for the same reason
 _SUFFIX_FORMATS = {".json": "json", ".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 _FLAGS = {"max_words": "--max-words", "focus": "--focus", "format": "--format", "model": "--model"}
 
@@ -54,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders (read recursively)")
     brief.add_argument("--focus", metavar="TEXT", help="the question the briefing answers (default: prompts/focus.txt)")
     brief.add_argument("--max-words", type=_word_budget, metavar="N", help="word budget of the briefing")
+    brief.add_argument(
+        "--order",
+        choices=ORDERS,
+        default="importance",
+        help="key points by importance (main outcome first, context last; default) or chronological",
+    )
     brief.add_argument(
         "--format", choices=FORMATS, help="output format (default: from --out's extension, else markdown)"
     )
@@ -125,7 +132,12 @@ def _brief(args: argparse.Namespace) -> int:
     articles = load_articles(args.paths)
     summarizer, status = _summarizer(args.model)
     briefing = build_briefing(
-        articles, focus=args.focus, max_words=args.max_words, summarizer=summarizer, model_status=status
+        articles,
+        focus=args.focus,
+        max_words=args.max_words,
+        order=args.order,
+        summarizer=summarizer,
+        model_status=status,
     )
     text = render(briefing, fmt)
     if args.out is None:

@@ -15,7 +15,7 @@ class Settings(BaseSettings):
 
     # Engine
     prompts_dir: Path = ROOT / "prompts"
-    max_words: int = 220
+    max_words: int = 140  # headline + key points: a 5-article Markdown briefing stays under 450 words
     max_key_points: int = 12
 
     # Model stage: a folder (models/<name>) or a hub id; "" or "none" disables it.

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import get_args
 
 import numpy as np
 
 from app import prompts
 from app.articles import Article
-from app.briefing import ArticleBrief, Briefing, Evidence, KeyPoint
+from app.briefing import ArticleBrief, Briefing, Evidence, Headline, KeyPoint, Ordering
 from app.config import get_settings
 from app.documents import Document, is_usable, prepare
 from app.errors import InputError
+from app.extractive.event import find_event
 from app.extractive.evidence import supporting_sentences
 from app.extractive.headline import choose_headline
 from app.extractive.selector import KeySentence, SentenceScores, select_key_sentences, summarize_single
@@ -21,6 +23,8 @@ from app.summarizer import NO_MODEL, ArticleSummarizer, ModelStatus, SummaryRequ
 from app.text.normalize import words
 
 ARTICLE_SUMMARY_WORDS = 25
+HEADLINE_BUDGET = 20  # words kept for the headline while the key points are first chosen
+ORDERS: tuple[str, ...] = get_args(Ordering)
 
 
 def _words(text: str) -> int:
@@ -57,18 +61,44 @@ def _article_summary(document: Document, scored: SentenceScores, key_rows: list[
     return " ".join(words[:ARTICLE_SUMMARY_WORDS]) + ("…" if len(words) > ARTICLE_SUMMARY_WORDS else "")
 
 
-def _order(key_sentences: list[KeySentence], documents: list[Document]) -> tuple[list[KeySentence], str]:
-    """Chronological by the earliest reporting article when every point has a date, else by importance."""
+def _order(
+    key_sentences: list[KeySentence],
+    documents: list[Document],
+    order: Ordering = "importance",
+    reports: Sequence[bool] | None = None,
+) -> list[KeySentence]:
+    """By importance: the main outcome first, then the other outcomes, context (previews, predictions, other
+    events) last. Chronological on request: by the date of the earliest article that reports the point (a
+    preview or another event's article that merely mentions it does not date it), undated points last.
+    `reports[i]`: article i reports the event (default: every article)."""
+    if order == "chronological":
+        undated = datetime.max.replace(tzinfo=UTC)
 
-    def first_date(k: KeySentence) -> datetime | None:
-        dates = [documents[i].published_at for i in k.sources if documents[i].published_at]
-        return min(dates) if dates else None
+        def first_report(k: KeySentence) -> tuple[datetime, int, int]:
+            reporting = [i for i in k.sources if reports is None or reports[i]] or k.sources
+            dates = [d for i in reporting if (d := documents[i].published_at) is not None]
+            return (min(dates, default=undated), k.sentence.article_index, k.sentence.position)
 
-    dated = [(first_date(k), k) for k in key_sentences]
-    if key_sentences and all(d is not None for d, _ in dated):
-        ordered = sorted(dated, key=lambda pair: (pair[0], pair[1].sentence.article_index, pair[1].sentence.position))
-        return [k for _, k in ordered], "chronological"
-    return sorted(key_sentences, key=lambda k: -k.score), "importance"
+        return sorted(key_sentences, key=first_report)
+    return sorted(key_sentences, key=lambda k: (k.context, -k.score))
+
+
+def _select(
+    documents: list[Document], focus: str, max_words: int, max_points: int
+) -> tuple[list[KeySentence], SentenceScores, Headline]:
+    """Key sentences and headline within max_words together: the headline is chosen from a first selection
+    that leaves it HEADLINE_BUDGET words, then the words it leaves over go to the key points."""
+    event = find_event(documents)
+    key_sentences, scored = select_key_sentences(documents, focus, max_words - HEADLINE_BUDGET, max_points, event)
+    headline = choose_headline(documents, key_sentences, scored)
+    spare = HEADLINE_BUDGET - _words(headline.text)
+    if spare > 0 and key_sentences:
+        wider, _ = select_key_sentences(
+            documents, focus, max_words - _words(headline.text), max_points, event, scored=scored
+        )
+        if sum(_words(k.sentence.text) for k in wider) > sum(_words(k.sentence.text) for k in key_sentences):
+            key_sentences = wider
+    return key_sentences, scored, headline
 
 
 def build_briefing(
@@ -78,6 +108,7 @@ def build_briefing(
     max_words: int | None = None,
     summarizer: ArticleSummarizer | None = None,
     model_status: ModelStatus | None = None,
+    order: Ordering = "importance",
 ) -> Briefing:
     """One sourced briefing of an article set. Raises app.errors.InputError for unusable input."""
     settings = get_settings()
@@ -85,6 +116,8 @@ def build_briefing(
     max_words = settings.max_words if max_words is None else max_words
     if max_words < 20:
         raise InputError("must be at least 20", "max_words")
+    if order not in ORDERS:
+        raise InputError(f"must be one of {', '.join(ORDERS)}", "order")
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
@@ -92,10 +125,9 @@ def build_briefing(
     timings["prepare"] = time.perf_counter() - started
 
     mark = time.perf_counter()
-    headline_budget = 20
-    key_sentences, scored = select_key_sentences(documents, focus, max_words - headline_budget, settings.max_key_points)
-    headline = choose_headline(documents, key_sentences, scored)
-    key_sentences, ordering = _order(key_sentences, documents)
+    key_sentences, scored, headline = _select(documents, focus, max_words, settings.max_key_points)
+    key_sentences = _order(key_sentences, documents, order, [r.is_event for r in scored.event.roles])
+    warnings.extend(scored.event.warnings(documents))
     timings["select"] = time.perf_counter() - mark
 
     row_of = {id(sentence): row for row, sentence in enumerate(scored.sentences)}
@@ -156,7 +188,7 @@ def build_briefing(
         focus=focus,
         mode=mode,  # type: ignore[arg-type]
         model=model_name,
-        ordering=ordering,  # type: ignore[arg-type]
+        ordering=order,
         key_points=key_points,
         articles=briefs,
         warnings=warnings,

@@ -1,11 +1,15 @@
 #!/usr/bin/env python
-"""Evaluations: EASC summaries (ROUGE) and the daily report's story purity (hand labels).
+"""Evaluations: EASC and MultiLing summaries (ROUGE) and the daily report's story purity (hand labels).
 
     python scripts/evaluate.py easc --data ../shared/data/easc-dev.jsonl --out var/easc-summaries.jsonl
+    python scripts/evaluate.py multiling --data ../shared/data/multiling2011-dev.jsonl [--out FILE]
     python scripts/evaluate.py stories [--feed ../shared/data/saudinewsnet-5k.jsonl] [--no-meaning] [--show-mixed]
 
 `easc` writes Mojaz's summaries as {"id", "summary"} lines and prints ROUGE-1/2/L F1 (averaged over each
 article's five references, then over articles) for Mojaz, lead-k and sumy's LexRank, TextRank, LSA, Luhn.
+`multiling` prints, per topic and as the mean over topics, ROUGE-1/2/L F1 at 250 words (mean over the three
+references) of Mojaz (headline + key points, default focus, --max-words 250), lead (first sentence of each
+article in turn) and every 2011 peer in the file; --out writes every system's cut summary as JSONL.
 `stories` groups every labelled day of the feed and prints, per day, the stories, the stories that mix two
 labelled events, and the labelled same-event pairs still together (docs/eval/saudinewsnet-story-labels.jsonl).
 """
@@ -39,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     easc.add_argument("--data", required=True, type=Path, help="easc-dev.jsonl")
     easc.add_argument("--out", required=True, type=Path, help="where Mojaz's summaries go (JSONL)")
     easc.add_argument("--limit", type=int, help="only the first N articles")
+    multiling = commands.add_parser("multiling", help="MultiLing 2011 Arabic multi-document evaluation")
+    multiling.add_argument("--data", required=True, type=Path, help="multiling2011-dev.jsonl")
+    multiling.add_argument("--out", type=Path, help="write every system's summaries here (JSONL)")
     stories = commands.add_parser("stories", help="daily story purity against hand labels")
     stories.add_argument("--feed", type=Path, default=ROOT.parent / "shared" / "data" / "saudinewsnet-5k.jsonl")
     stories.add_argument("--labels", type=Path, default=ROOT / "docs" / "eval" / "saudinewsnet-story-labels.jsonl")
@@ -74,6 +81,30 @@ def _stories(args: argparse.Namespace) -> int:
     return 0
 
 
+def _multiling(args: argparse.Namespace) -> int:
+    from evaluation.multiling import evaluate as evaluate_topics
+    from evaluation.multiling import format_report, load_topics
+
+    if args.out is not None and not args.out.parent.is_dir():
+        print(f"error: --out: directory {args.out.parent} does not exist", file=sys.stderr)
+        return 2
+    try:
+        topics = load_topics(args.data)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    result = evaluate_topics(topics)
+    print(f"MultiLing 2011: {len(topics)} topics; ROUGE F1 at 250 words, mean over the references")
+    print(format_report(result))
+    if args.out is not None:
+        rows = (
+            json.dumps({"topic": r.topic, "system": r.system, "summary": r.summary}, ensure_ascii=False) + "\n"
+            for r in result.rows
+        )
+        write_atomic(args.out, "".join(rows))
+    return 0
+
+
 def _write_summaries(path: Path, ids: list[str], summaries: dict[str, str]) -> None:
     lines = (json.dumps({"id": i, "summary": summaries[i]}, ensure_ascii=False) + "\n" for i in ids)
     write_atomic(path, "".join(lines))
@@ -83,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "stories":
         return _stories(args)
+    if args.command == "multiling":
+        return _multiling(args)
     if args.limit is not None and args.limit < 1:
         print("error: --limit must be a positive integer", file=sys.stderr)
         return 2

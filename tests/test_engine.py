@@ -86,20 +86,31 @@ def test_focus_question_steers_the_selection():
     assert "مليون" not in top_opposition
 
 
-def test_points_are_chronological_when_every_article_has_a_date():
-    briefing = build_briefing(ARTICLES)
-    assert briefing.ordering == "chronological"
-    dates = {a.id: a.published_at for a in ARTICLES}
-    firsts = [min(dates[s] for s in point.sources) for point in briefing.key_points]
-    assert firsts == sorted(firsts)
-
-
-def test_points_are_by_importance_when_a_date_is_missing():
-    undated = Article(id="d", title="", text=OUTLET_C.text)
-    briefing = build_briefing([OUTLET_A, OUTLET_B, undated])
-    assert briefing.ordering == "importance"
-    scores = [point.score for point in briefing.key_points]
+def test_points_are_by_importance_unless_chronological_order_is_asked_for():
+    by_importance = build_briefing(ARTICLES)
+    assert by_importance.ordering == "importance"
+    scores = [point.score for point in by_importance.key_points]
     assert scores == sorted(scores, reverse=True)
+
+    chronological = build_briefing(ARTICLES, order="chronological")
+    assert chronological.ordering == "chronological"
+    dates = {a.id: a.published_at for a in ARTICLES}
+    firsts = [min(dates[s] for s in point.sources) for point in chronological.key_points]
+    assert firsts == sorted(firsts)
+    assert {p.text for p in chronological.key_points} == {p.text for p in by_importance.key_points}
+
+
+def test_chronological_order_puts_undated_points_last():
+    undated = Article(id="d", title="", text=OUTLET_C.text)
+    briefing = build_briefing([OUTLET_A, OUTLET_B, undated], order="chronological")
+    dated = [bool(set(p.sources) - {"d"}) for p in briefing.key_points]
+    assert dated == sorted(dated, reverse=True)
+
+
+def test_an_unknown_order_is_an_input_error():
+    with pytest.raises(InputError) as error:
+        build_briefing(ARTICLES, order="alphabetical")  # type: ignore[arg-type]
+    assert error.value.field == "order"
 
 
 def test_briefing_shape_and_budget():

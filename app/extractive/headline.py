@@ -19,17 +19,23 @@ def _words(text: str) -> int:
 
 
 def choose_headline(documents: list[Document], key_sentences: list[KeySentence], scored: SentenceScores) -> Headline:
-    """The article title that states the set's main outcome: it matches the key points, is reported by many
-    articles, and names an outcome; the top key point when no title fits."""
+    """The title of an article reporting the event that states the set's main outcome: it matches the key
+    points, is reported by many articles, and names an outcome; the top outcome point when no title fits."""
+    roles = scored.event.roles
     titles = [
         (i, d.article.title.strip())
         for i, d in enumerate(documents)
-        if 3 <= _words(d.article.title) <= 25 and has_arabic(d.article.title, 5) and not is_boilerplate(d.article.title)
+        if 3 <= _words(d.article.title) <= 25
+        and has_arabic(d.article.title, 5)
+        and not is_boilerplate(d.article.title)
+        and roles[i].is_event  # a preview's or another event's title never heads the briefing
     ]
     if not key_sentences:
-        return Headline(text=documents[0].article.title, sources=[documents[0].article.id])
+        first = next((d for d, r in zip(documents, roles, strict=True) if r.is_event), documents[0])
+        return Headline(text=first.article.title, sources=[first.article.id])
     if not titles:
-        top = max(key_sentences, key=lambda k: k.score)
+        outcomes = [k for k in key_sentences if not k.context] or key_sentences
+        top = max(outcomes, key=lambda k: k.score)
         return Headline(text=top.sentence.text, sources=[documents[i].article.id for i in top.sources])
     weights = prompts.toml("selection.toml")["multi_document"]
     title_terms = [content_terms(t) for _, t in titles]
@@ -43,7 +49,7 @@ def choose_headline(documents: list[Document], key_sentences: list[KeySentence],
     ]
     row_of = {id(sentence): row for row, sentence in enumerate(scored.sentences)}
     key_rows = [row_of[id(k.sentence)] for k in key_sentences]
-    key_weights = np.array([k.score for k in key_sentences])
+    key_weights = np.array([0.0 if k.context else k.score for k in key_sentences])
     match = scaled_to_max(to_sentences[:, key_rows] @ key_weights)
     support = np.array([len(r) for r in reported_by]) / len(documents)
     outcome = cue_scores([Sentence(t, i, 0, terms) for (i, t), terms in zip(titles, title_terms, strict=True)])

@@ -29,11 +29,15 @@ def select(
     fill: bool = False,
     article_of: np.ndarray | None = None,
     same_article_threshold: float | None = None,
+    fill_gaps: bool = False,
+    eligible: np.ndarray | None = None,
 ) -> list[Pick]:
-    """Pick sentences best-first; with fill, the last pick may overrun the budget (the caller cuts it)."""
+    """Pick sentences best-first; with fill, the last pick may overrun the budget (the caller cuts it);
+    with fill_gaps, a sentence that does not fit gives way to the next one that does. Only `eligible`
+    sentences (default: all) are picked."""
     picks: list[Pick] = []
     used = 0
-    remaining = set(range(len(scores)))
+    remaining = set(range(len(scores))) if eligible is None else set(np.flatnonzero(eligible).tolist())
     while remaining and len(picks) < max_items:
         candidates = np.fromiter(remaining, dtype=int)
         if picks:
@@ -59,7 +63,7 @@ def select(
         best = int(candidates[fresh][int(np.argmax(marginal))])
         remaining.discard(best)
         if used + lengths[best] > budget_words and not fill:
-            if used >= 0.8 * budget_words:
+            if used >= 0.8 * budget_words and not fill_gaps:
                 break
             continue
         picks.append(Pick(best))

@@ -1,4 +1,4 @@
-"""Key sentences across all articles: centrality, position, agreement between outlets, focus, cues.
+"""Key sentences across all articles: openings, concepts shared across articles, focus, event roles.
 
 The weights live in prompts/selection.toml so they can be tuned without touching code.
 """
@@ -13,9 +13,12 @@ from app import prompts
 from app.documents import Document, Sentence
 from app.extractive import mmr
 from app.extractive.agreement import article_similarity, supporting_articles
+from app.extractive.coverage import coverage_scores, shared_concepts
+from app.extractive.event import EventFocus, cue_list, find_event, is_prediction
 from app.extractive.focus import cue_scores, focus_scores
 from app.extractive.lexrank import lexrank
 from app.extractive.vectors import SentenceSpace
+from app.text.normalize import words
 
 
 @dataclass
@@ -23,6 +26,7 @@ class KeySentence:
     sentence: Sentence
     score: float
     sources: list[int]  # article indexes that report it, the kept wording's article first
+    context: bool = False  # from a preview or another event's report, or a prediction: never an outcome
 
 
 @dataclass
@@ -31,6 +35,9 @@ class SentenceScores:
     similarity: np.ndarray
     scores: np.ndarray
     support: list[set[int]]
+    context: np.ndarray  # per sentence: context only (see KeySentence.context)
+    event: EventFocus
+    importance: np.ndarray  # per sentence: what orders the key points (main outcome first)
 
 
 def scaled_to_max(values: np.ndarray) -> np.ndarray:
@@ -49,40 +56,92 @@ def _length_scores(lengths: np.ndarray, low: int, high: int) -> np.ndarray:
     return short * long
 
 
-def score_sentences(documents: list[Document], focus: str, weights: dict[str, float]) -> SentenceScores:
+def opening_ranks(sentences: list[Sentence], min_words: int) -> np.ndarray:
+    """Each sentence's rank among its article's sentences of at least min_words words: 0 is the opening."""
+    ranks = np.zeros(len(sentences))
+    seen: dict[int, int] = {}
+    for i, sentence in enumerate(sentences):
+        rank = seen.get(sentence.article_index, 0)
+        ranks[i] = rank
+        if len(sentence.text.split()) >= min_words:
+            seen[sentence.article_index] = rank + 1
+    return ranks
+
+
+def score_sentences(
+    documents: list[Document], focus: str, weights: dict[str, float], event: EventFocus | None = None
+) -> SentenceScores:
+    """Openings first (news writers put the event there), then what several articles report, steered by
+    the focus question; previews, predictions and other events' reports count as context only."""
     sentences = [s for d in documents for s in d.sentences]
     space = SentenceSpace([s.terms for s in sentences])
     similarity = space.similarity()
     article_of = np.array([s.article_index for s in sentences])
     lengths = np.array([len(s.text.split()) for s in sentences], dtype=float)
+    event = event or find_event(documents)
 
-    centrality = scaled_to_max(lexrank(similarity, threshold=weights["lexrank_threshold"]))
     best_per_article = article_similarity(similarity, article_of, len(documents))
     support = supporting_articles(best_per_article, weights["agreement_threshold"])
-    others = max(len(documents) - 1, 1)
-    agreement = np.array([len(s) for s in support]) / others
+    shared = scaled_to_max(coverage_scores(sentences, shared_concepts(documents)))
     relevance = scaled_to_max(focus_scores(space, sentences, focus)) if focus else np.zeros(len(sentences))
-    cues = cue_scores(sentences)
+    frames = cue_list("prediction_cues.txt")
+    prediction = np.array([is_prediction(s, frames) for s in sentences], dtype=bool)
+    cues = np.where(prediction, 0.0, cue_scores(sentences))  # a prediction is not an outcome
     if focus == prompts.default_focus():
         relevance = np.maximum(relevance, cues)  # the cue list spells out what the default question asks for
+    context = prediction | np.array([not event.roles[i].is_event for i in article_of], dtype=bool)
 
-    scores = (
-        weights["centrality"] * centrality
-        + weights["agreement"] * agreement
-        + weights["position"] * _position_scores(sentences, weights["position_decay"])
-        + weights["cues"] * cues
+    ranks = opening_ranks(sentences, int(weights["min_words"]))
+    prior = 1.0 / (1.0 + ranks / weights["position_decay"])
+    content = 1.0 - weights["coverage"] + weights["coverage"] * shared
+    default = focus == prompts.default_focus()
+    strength = weights["default_focus"] if default else weights["focus"]
+    gate = 1.0 - strength + strength * relevance
+    length = _length_scores(lengths, int(weights["min_words"]), int(weights["max_words"]))
+    role = np.where(context, weights["context_weight"], 1.0)
+    # Importance orders the points (main outcome first): what several articles report and the focus question
+    # asks, early in its article; position counts for less here than in selection.
+    asked = 1.0 - weights["focus"] + weights["focus"] * relevance
+    early = 1.0 - weights["order_position"] + weights["order_position"] * prior
+    importance = early * content * asked * role * length
+    # Selection: the openings are the backbone (news writers lead with the event); shared concepts and
+    # the default question choose what is added beyond them. A caller's own question steers everything.
+    backbone = (ranks == 0) & ~context & (default or weights["focus"] == 0)
+    scores = prior * np.where(backbone, 1.0, content * gate) * length
+    scores = np.where(context, scores - 1.0, scores)  # context only once the event's own sentences are used
+    return SentenceScores(sentences, similarity, scores, support, context, event, importance)
+
+
+def _is_whole(text: str, min_words: int) -> bool:
+    """min_words words or more (punctuation is not a word), and not one piece of a quotation split in two
+    (a closing quote without its opening one, or the reverse)."""
+    return (
+        len(words(text)) >= min_words
+        and text.count('"') % 2 == 0
+        and text.count("«") == text.count("»")
+        and text.count("“") == text.count("”")
     )
-    # The focus question gates the rest: a sentence that answers nothing of it keeps only part of its score.
-    scores = scores * (1 - weights["focus"] + weights["focus"] * relevance)
-    scores = scores * _length_scores(lengths, int(weights["min_words"]), int(weights["max_words"]))
-    return SentenceScores(sentences, similarity, scores, support)
+
+
+def _whole_sentences(sentences: list[Sentence], min_words: int) -> np.ndarray | None:
+    """The sentences that may become key points (fragments make poor ones); None (all) when none is whole."""
+    whole = np.array([_is_whole(s.text, min_words) for s in sentences], dtype=bool)
+    return whole if whole.any() else None
 
 
 def select_key_sentences(
-    documents: list[Document], focus: str, max_words: int, max_points: int
+    documents: list[Document],
+    focus: str,
+    max_words: int,
+    max_points: int,
+    event: EventFocus | None = None,
+    scored: SentenceScores | None = None,
 ) -> tuple[list[KeySentence], SentenceScores]:
+    """Best-first under the word budget, a sentence that does not fit giving way to a shorter one; a
+    sentence repeating a kept one is folded into it (its article becomes a source). Pass `scored` to
+    select again under another budget without scoring again."""
     weights = prompts.toml("selection.toml")["multi_document"]
-    scored = score_sentences(documents, focus, weights)
+    scored = scored or score_sentences(documents, focus, weights, event)
     lengths = np.array([len(s.text.split()) for s in scored.sentences])
     picks = mmr.select(
         scored.scores,
@@ -94,6 +153,8 @@ def select_key_sentences(
         repeat_threshold=weights["repeat_threshold"],
         article_of=np.array([s.article_index for s in scored.sentences]),
         same_article_threshold=weights["same_article_repeat_threshold"],
+        fill_gaps=True,
+        eligible=_whole_sentences(scored.sentences, int(weights["min_words"])),
     )
     key_sentences = []
     for pick in picks:
@@ -101,7 +162,9 @@ def select_key_sentences(
         sources = {sentence.article_index} | scored.support[pick.index]
         sources |= {scored.sentences[r].article_index for r in pick.repeats}
         ordered = [sentence.article_index, *sorted(sources - {sentence.article_index})]
-        key_sentences.append(KeySentence(sentence, float(scored.scores[pick.index]), ordered))
+        key_sentences.append(
+            KeySentence(sentence, float(scored.importance[pick.index]), ordered, bool(scored.context[pick.index]))
+        )
     return key_sentences, scored
 
 

@@ -97,6 +97,7 @@ def create_briefing() -> Response:
         articles,
         focus=body.focus,
         max_words=body.max_words,
+        order=body.order,
         summarizer=state.summarizer,
         model_status=state.status,
     )

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
+from app.briefing import Ordering
+
 Format = Literal["json", "markdown", "html"]
 FORMATS: tuple[Format, ...] = ("json", "markdown", "html")
 MAX_WORDS_CEILING = 5_000
@@ -42,6 +44,7 @@ class BriefingRequest(BaseModel):
     articles: list[ArticleIn] = Field(min_length=1, description="articles about one event")
     focus: str | None = Field(None, description="the question the briefing answers; default from prompts/focus.txt")
     max_words: int | None = Field(None, ge=1, le=MAX_WORDS_CEILING, description="word budget")
+    order: Ordering = Field("importance", description="importance (main outcome first, context last) or chronological")
     format: Format | None = Field(
         None, description="json, markdown or html; when absent the Accept header decides (default json)"
     )
