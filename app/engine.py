@@ -8,9 +8,9 @@ from datetime import datetime
 
 import numpy as np
 
-from app import prompts
+from app import deadline, prompts
 from app.articles import Article
-from app.briefing import ArticleBrief, Briefing, KeyPoint
+from app.briefing import ArticleBrief, Briefing, Headline, KeyPoint
 from app.config import get_settings
 from app.documents import Document, is_usable, prepare
 from app.errors import InputError
@@ -20,6 +20,7 @@ from app.summarizer import NO_MODEL, ArticleSummarizer, ModelStatus, SummaryRequ
 from app.text.normalize import words
 
 ARTICLE_SUMMARY_WORDS = 25
+HEADLINE_MAX_WORDS = 25
 
 
 def _words(text: str) -> int:
@@ -31,6 +32,7 @@ def _prepare_all(articles: Sequence[Article]) -> tuple[list[Document], list[str]
         raise InputError("no articles given", "articles")
     documents, warnings = [], []
     for article in articles:
+        deadline.check("prepare")
         document = prepare(article, len(documents))
         if is_usable(document):
             documents.append(document)
@@ -70,6 +72,23 @@ def _order(key_sentences: list[KeySentence], documents: list[Document]) -> tuple
     return sorted(key_sentences, key=lambda k: -k.score), "importance"
 
 
+def _within_budget(
+    key_sentences: list[KeySentence], headline: Headline, max_words: int, warnings: list[str]
+) -> tuple[list[KeySentence], Headline]:
+    """The word budget is a promise: the lowest-scored key points go first, and an over-long headline is
+    cut. An empty briefing always says why."""
+    longest = min(HEADLINE_MAX_WORDS, max_words // 2)
+    if _words(headline.text) > longest:
+        headline = headline.model_copy(update={"text": " ".join(headline.text.split()[:longest]) + "…"})
+    kept = list(key_sentences)
+    budget = max_words - _words(headline.text)
+    while kept and sum(_words(k.sentence.text) for k in kept) > budget:
+        kept.remove(min(kept, key=lambda k: k.score))
+    if not kept:
+        warnings.append(f"no key sentence fits the budget of {max_words} words; only the headline is given")
+    return kept, headline
+
+
 def build_briefing(
     articles: Sequence[Article],
     *,
@@ -95,7 +114,9 @@ def build_briefing(
     key_sentences, scored = select_key_sentences(documents, focus, max_words - headline_budget, settings.max_key_points)
     headline = choose_headline(documents, key_sentences, scored)
     key_sentences, ordering = _order(key_sentences, documents)
+    key_sentences, headline = _within_budget(key_sentences, headline, max_words, warnings)
     timings["select"] = time.perf_counter() - mark
+    deadline.check("select")
 
     row_of = {id(sentence): row for row, sentence in enumerate(scored.sentences)}
     key_rows = [row_of[id(k.sentence)] for k in key_sentences]

@@ -11,10 +11,12 @@ from flask import Flask, Response, jsonify
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
+from app.deadline import DeadlineExceeded
 from app.errors import InputError
 from app.service.logs import add_log_fields, request_id
 
 PROBLEM_JSON = "application/problem+json"
+DEADLINE_RETRY_AFTER = "10"
 logger = logging.getLogger("mojaz.http")
 
 
@@ -89,6 +91,14 @@ def install_error_handlers(app: Flask) -> None:
     @app.errorhandler(InputError)
     def _input_error(exc: InputError) -> Response:
         return problem(422, exc.detail, field=exc.field or "articles")
+
+    @app.errorhandler(DeadlineExceeded)
+    def _deadline(exc: DeadlineExceeded) -> Response:
+        detail = (
+            f"the briefing took longer than {exc.seconds:g} s (MOJAZ_REQUEST_TIMEOUT) and was stopped "
+            f"during {exc.stage}; send fewer or shorter articles, or retry later"
+        )
+        return problem(503, detail, headers={"Retry-After": DEADLINE_RETRY_AFTER})
 
     @app.errorhandler(ValidationError)
     def _validation_error(exc: ValidationError) -> Response:

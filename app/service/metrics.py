@@ -68,6 +68,14 @@ def record_summaries(results: list[SummaryResult]) -> None:
         SUMMARIES.labels(cache="hit" if result.cached else "miss", kind=result.kind).inc()
 
 
+# Methods come from the client: any other one is counted as "other", so a scanner cannot add series.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def _method_label() -> str:
+    return request.method if request.method in KNOWN_METHODS else "other"
+
+
 def _route_label() -> str:
     # The rule, not the path: unknown paths must not create one time series each.
     return request.url_rule.rule if request.url_rule is not None else "<unmatched>"
@@ -82,7 +90,7 @@ def install_request_metrics(app: Flask) -> None:
 
     @app.after_request
     def _count(response: Response) -> Response:
-        route, method = _route_label(), request.method
+        route, method = _route_label(), _method_label()
         REQUESTS.labels(route=route, method=method, status=str(response.status_code)).inc()
         started = g.get("metrics_started")
         if started is not None:

@@ -1,0 +1,81 @@
+"""The request body of POST /v1/briefings: read within MOJAZ_MAX_BODY_BYTES however it is framed, parsed as
+JSON, every string checked (a lone surrogate cannot be written back out) and cleaned of characters that
+change how text is shown or cut (NUL and other controls, bidi embeddings, overrides, isolates and marks)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from flask import Flask, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from app.service.errors import ApiError
+
+# C0 controls but tab, newline and carriage return; DEL; LRM, RLM, ALM; LRE, RLE, PDF, LRO, RLO; LRI, RLI,
+# FSI, PDI.
+_INVISIBLE_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+# Set by the ASGI layer (app/service/asgi.py) in the request's scope when the body never reached the app.
+BODY_PROBLEM = "mojaz.body_problem"
+
+
+def read_body(limit: int) -> bytes:
+    """The raw body. With Content-Length werkzeug answers 413 past the limit; a chunked body (no length, the
+    server ends the stream) is read to one byte past the limit, so an over-long one is refused too instead
+    of being cut at the limit."""
+    environ = request.environ
+    if request.content_length is None and environ.get("wsgi.input_terminated"):
+        raw = environ["wsgi.input"].read(limit + 1)
+        if len(raw) > limit:
+            raise RequestEntityTooLarge()
+        return raw
+    return request.get_data(cache=False)
+
+
+def clean_strings(value: Any, where: str = "body") -> Any:
+    """The parsed JSON with every string (keys too) cleaned; ApiError 422 naming the field for a lone
+    surrogate (e.g. "\\ud800")."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            raise ApiError(422, f"{where}: contains an unpaired surrogate; send valid UTF-16 / UTF-8", field=where)
+        return _INVISIBLE_CONTROLS.sub("", value)
+    if isinstance(value, list):
+        return [clean_strings(item, f"{where}[{i}]") for i, item in enumerate(value)]
+    if isinstance(value, dict):
+        cleaned = {}
+        for key, item in value.items():
+            path = key if where == "body" else f"{where}.{key}"
+            cleaned[clean_strings(key, path)] = clean_strings(item, path)
+        return cleaned
+    return value
+
+
+def read_json_body() -> Any:
+    mimetype = request.mimetype
+    if mimetype != "application/json" and not (mimetype.startswith("application/") and mimetype.endswith("+json")):
+        shown = request.content_type or "none"
+        raise ApiError(415, f"send the body as application/json (got {shown})", field="Content-Type")
+    raw = read_body(current_app.config["MAX_CONTENT_LENGTH"])
+    if not raw.strip():
+        raise ApiError(400, "empty body; expected a JSON object", field="body")
+    try:
+        return clean_strings(json.loads(raw))
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise ApiError(400, f"malformed JSON: {exc}", field="body") from None
+
+
+def install_body_checks(app: Flask) -> None:
+    """Answers, through the usual problem+json handlers, for a body the ASGI layer refused."""
+
+    @app.before_request
+    def _body_problem() -> None:
+        scope = request.environ.get("asgi.scope") or {}
+        problem = scope.get(BODY_PROBLEM)
+        if problem == "too_large":
+            raise RequestEntityTooLarge()
+        if problem == "timeout":
+            seconds = current_app.extensions["mojaz.settings"].body_timeout
+            raise ApiError(408, f"the body did not arrive within {seconds:g} s (MOJAZ_BODY_TIMEOUT)", field="body")
