@@ -63,10 +63,16 @@ def problem(
     return response
 
 
+# The member tags pydantic puts in an error's location for a union field ("id": str | int -> "id.str").
+_UNION_TAGS = frozenset({"str", "int", "float", "bool", "none"})
+
+
 def field_path(loc: Iterable[int | str]) -> str:
     """Pydantic's ("articles", 0, "text") -> "articles[0].text", the form app.articles uses."""
     path = ""
     for part in loc:
+        if isinstance(part, str) and (part in _UNION_TAGS or "[" in part):
+            continue
         if isinstance(part, int):
             path += f"[{part}]"
         else:
@@ -75,10 +81,14 @@ def field_path(loc: Iterable[int | str]) -> str:
 
 
 def validation_problem(exc: ValidationError) -> Response:
-    errors = [
-        {"field": field_path(err["loc"]), "detail": err["msg"].removeprefix("Value error, "), "type": err["type"]}
-        for err in exc.errors(include_url=False, include_input=False, include_context=False)
-    ]
+    errors: list[dict[str, str]] = []
+    for err in exc.errors(include_url=False, include_input=False, include_context=False):
+        field, detail = field_path(err["loc"]), err["msg"].removeprefix("Value error, ")
+        same = next((e for e in errors if e["field"] == field), None)
+        if same is None:
+            errors.append({"field": field, "detail": detail, "type": err["type"]})
+        elif detail not in same["detail"]:  # one field, several union members: one entry
+            same["detail"] += f", or {detail[0].lower()}{detail[1:]}"
     first = errors[0]
     return problem(422, f"{first['field']}: {first['detail']}", field=first["field"], errors=errors)
 

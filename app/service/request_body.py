@@ -47,7 +47,8 @@ def clean_strings(value: Any, where: str = "body") -> Any:
     if isinstance(value, dict):
         cleaned = {}
         for key, item in value.items():
-            path = key if where == "body" else f"{where}.{key}"
+            shown = key.encode("utf-8", "backslashreplace").decode()  # the field name must be writable too
+            path = shown if where == "body" else f"{where}.{shown}"
             cleaned[clean_strings(key, path)] = clean_strings(item, path)
         return cleaned
     return value
