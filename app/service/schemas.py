@@ -19,7 +19,14 @@ class ArticleIn(BaseModel):
     # strict: "id": true or "max_words": "120" is refused, not coerced; what the OpenAPI document says is
     # what is validated.
     model_config = ConfigDict(
-        extra="allow", strict=True, json_schema_extra={"anyOf": [{"required": ["text"]}, {"required": ["html"]}]}
+        extra="allow",
+        strict=True,
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["text"], "properties": {"text": {"type": "string"}}},
+                {"required": ["html"], "properties": {"html": {"type": "string"}}},
+            ]
+        },
     )
 
     id: str | int | None = Field(
@@ -27,7 +34,7 @@ class ArticleIn(BaseModel):
     )
     title: str | None = None
     text: str | None = Field(None, description="plain text; one of text or html is required")
-    html: str | None = Field(None, description="an HTML page; its main text is extracted")
+    html: str | None = Field(None, min_length=1, description="an HTML page; its main text is extracted")
     source: str | None = Field(None, description="the outlet, e.g. a newspaper's name")
     url: str | None = None
     published_at: str | None = Field(
@@ -65,7 +72,7 @@ def briefing_request_model(max_articles: int, max_article_chars: int, max_focus_
         "ArticleIn",
         __base__=ArticleIn,
         text=(
-            Annotated[str | None, Field(max_length=max_article_chars)],
+            Annotated[str | None, Field(min_length=1, max_length=max_article_chars)],
             Field(None, description=f"plain text, at most {max_article_chars} characters; text or html is required"),
         ),
     )
