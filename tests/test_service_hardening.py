@@ -310,3 +310,12 @@ def test_too_many_articles_is_422_naming_the_limit(articles) -> None:  # type: i
     client = make_app(max_articles=3).test_client()
     body = problem_of(client.post("/v1/briefings", json={"articles": articles}), 422)
     assert body["field"] == "articles" and "3" in body["detail"]
+
+
+def test_limits_apply_to_the_text_as_sent_before_controls_are_stripped(articles) -> None:  # type: ignore[no-untyped-def]
+    """What the OpenAPI document says (maxLength) is what is validated: stripping comes after."""
+    client = make_app(max_article_chars=300).test_client()
+    text = articles[0]["text"][:295] + "\u202e" * 10
+    body = problem_of(client.post("/v1/briefings", json={"articles": [{"id": "a", "text": text}]}), 422)
+    assert body["field"] == "articles[0].text"
+    assert client.post("/v1/briefings", json={"articles": [{"id": "a", "text": text[:300]}]}).status_code == 200

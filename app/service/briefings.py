@@ -16,7 +16,7 @@ from app.service.errors import ApiError
 from app.service.logs import add_log_fields
 from app.service.metrics import record_briefing
 from app.service.model_state import ModelState
-from app.service.request_body import read_json_body
+from app.service.request_body import read_json_body, strip_controls
 from app.service.schemas import BriefingRequest, briefing_request_model
 
 # Media types in order of preference: "*/*" or no Accept header gives JSON.
@@ -36,7 +36,8 @@ def _model_state() -> ModelState:
 
 def parse_request(data: Any, settings: Settings) -> BriefingRequest:
     model = briefing_request_model(settings.max_articles, settings.max_article_chars, settings.max_focus_chars)
-    return model.model_validate(data)  # ValidationError -> 422 naming the field
+    model.model_validate(data)  # as sent: the limits the OpenAPI document states hold for what was sent
+    return model.model_validate(strip_controls(data))  # ValidationError -> 422 naming the field
 
 
 def to_articles(body: BriefingRequest, settings: Settings) -> list[Article]:

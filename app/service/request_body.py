@@ -35,22 +35,31 @@ def read_body(limit: int) -> bytes:
     return request.get_data(cache=False)
 
 
-def clean_strings(value: Any, where: str = "body") -> Any:
-    """The parsed JSON with every string (keys too) cleaned; ApiError 422 naming the field for a lone
-    surrogate (e.g. "\\ud800")."""
+def check_strings(value: Any, where: str = "body") -> None:
+    """ApiError 422 naming the field for a lone surrogate (e.g. "\\ud800") in any string, keys too: such a
+    string can be parsed but never written back out."""
     if isinstance(value, str):
         if _SURROGATE.search(value):
             raise ApiError(422, f"{where}: contains an unpaired surrogate; send valid UTF-16 / UTF-8", field=where)
-        return _INVISIBLE_CONTROLS.sub("", value)
-    if isinstance(value, list):
-        return [clean_strings(item, f"{where}[{i}]") for i, item in enumerate(value)]
-    if isinstance(value, dict):
-        cleaned = {}
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            check_strings(item, f"{where}[{i}]")
+    elif isinstance(value, dict):
         for key, item in value.items():
             shown = key.encode("utf-8", "backslashreplace").decode()  # the field name must be writable too
             path = shown if where == "body" else f"{where}.{shown}"
-            cleaned[clean_strings(key, path)] = clean_strings(item, path)
-        return cleaned
+            check_strings(key, path)
+            check_strings(item, path)
+
+
+def strip_controls(value: Any) -> Any:
+    """The parsed JSON with NUL, other controls and bidi controls removed from every string."""
+    if isinstance(value, str):
+        return _INVISIBLE_CONTROLS.sub("", value)
+    if isinstance(value, list):
+        return [strip_controls(item) for item in value]
+    if isinstance(value, dict):
+        return {strip_controls(key): strip_controls(item) for key, item in value.items()}
     return value
 
 
@@ -63,9 +72,14 @@ def read_json_body() -> Any:
     if not raw.strip():
         raise ApiError(400, "empty body; expected a JSON object", field="body")
     try:
-        return clean_strings(json.loads(raw))
+        data = json.loads(raw)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise ApiError(400, f"malformed JSON: {exc}", field="body") from None
+    try:
+        check_strings(data)
+    except RecursionError:
+        raise ApiError(400, "JSON nested too deeply", field="body") from None
+    return data
 
 
 def install_body_checks(app: Flask) -> None:
