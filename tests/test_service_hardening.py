@@ -319,3 +319,23 @@ def test_limits_apply_to_the_text_as_sent_before_controls_are_stripped(articles)
     body = problem_of(client.post("/v1/briefings", json={"articles": [{"id": "a", "text": text}]}), 422)
     assert body["field"] == "articles[0].text"
     assert client.post("/v1/briefings", json={"articles": [{"id": "a", "text": text[:300]}]}).status_code == 200
+
+
+def test_the_3_5_mb_request_of_the_issue_is_refused_at_once(client) -> None:  # type: ignore[no-untyped-def]
+    """100 articles of 19,500 characters (real news text): 23 s of work before; now 413 naming the limit."""
+    if not SHARED.exists():
+        pytest.skip("../shared/data is not beside the checkout")
+    texts = []
+    with SHARED.open(encoding="utf-8") as lines:
+        for line in lines:
+            texts.append(json.loads(line)["text"])
+            if len(texts) == 400:
+                break
+    pool = "\n".join(texts)
+    many = [{"id": f"a{i}", "text": pool[i * 1000 : i * 1000 + 19_500]} for i in range(100)]
+    started = time.perf_counter()
+    response = client.post("/v1/briefings", json={"articles": many})
+    elapsed = time.perf_counter() - started
+    body = problem_of(response, 413)
+    assert "MOJAZ_MAX_TOTAL_WORDS" in body["detail"]
+    assert elapsed < 10, elapsed

@@ -53,6 +53,7 @@ MODEL_INFO = Gauge(
 
 def record_model(status: ModelStatus) -> None:
     MODEL_LOAD.set(status.load_seconds)
+    MODEL_INFO.clear()  # one model per process: an app created again (tests, reload) replaces the series
     MODEL_INFO.labels(mode=status.mode, model=status.model or "").set(1)
 
 
