@@ -281,7 +281,7 @@ class SlowSummarizer:
 def test_past_the_deadline_503_with_retry_after_and_the_thread_moves_on(articles) -> None:  # type: ignore[no-untyped-def]
     slow = SlowSummarizer()
     status = ModelStatus(mode="abstractive+extractive", model="slow-test-model", reason="test")
-    app = make_app(model_loader=lambda settings: (slow, status), request_timeout=0.5)
+    app = make_app(model_loader=lambda settings: (slow, status), request_timeout=1.5)
     client = app.test_client()
     many = [{**a, "id": f"{a['id']}-{n}"} for n in range(8) for a in articles]  # 40 articles: 8 s of "model"
     started = time.perf_counter()
@@ -291,7 +291,7 @@ def test_past_the_deadline_503_with_retry_after_and_the_thread_moves_on(articles
     assert response.headers["Retry-After"].isdigit()
     assert "MOJAZ_REQUEST_TIMEOUT" in body["detail"]
     assert slow.articles_done < len(many)  # stopped, not finished in the background
-    assert elapsed < 4, elapsed
+    assert elapsed < 6, elapsed  # the limit plus at most one call of 4 articles (0.8 s), with room for load
     # The same app answers the next request at once (2 articles: 0.4 s of "model").
     done_before = slow.articles_done
     again = client.post("/v1/briefings", json={"articles": articles[:2]})
