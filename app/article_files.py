@@ -1,4 +1,8 @@
-"""Article sets from files and folders: .txt, .json, .jsonl and .html pages."""
+"""Article sets from files and folders (.txt, .json, .jsonl and .html pages), or from uploaded files' bytes.
+
+Every reader takes a file's name (for messages and the article's "file") and its bytes, so the CLI and the
+service's upload endpoint read a file the same way.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,11 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from app.articles import Article, article_from_mapping, content_id, parse_published_at
 from app.errors import InputError
+from app.jsonl import read_rows
 
 SUFFIXES = (".txt", ".json", ".jsonl", ".html", ".htm")
 
@@ -23,9 +28,27 @@ def load_articles(paths: Sequence[str | Path]) -> list[Article]:
     """
     articles: list[Article] = []
     for path in _article_files(paths):
-        articles.extend(_READERS[path.suffix.lower()](path))
+        articles.extend(_READERS[path.suffix.lower()](str(path), _read_bytes(path)))
     if not articles:
         raise InputError("no articles found", "paths")
+    return _unique_ids(articles)
+
+
+def read_uploaded(files: Sequence[tuple[str, bytes]]) -> list[Article]:
+    """Every article in uploaded files given as (file name, content), in order, each with a unique id.
+
+    The name's suffix picks the reader, as for a file named on the command line. Raises InputError
+    (field: the file name) for an unknown type or bad content, and (field: "files") when nothing is found.
+    """
+    articles: list[Article] = []
+    for name, data in files:
+        suffix = PurePath(name).suffix.lower()
+        if suffix not in SUFFIXES:
+            kind = suffix or "(none)"
+            raise InputError(f"unsupported file type {kind!r}; expected one of {', '.join(SUFFIXES)}", name)
+        articles.extend(_READERS[suffix](name, data))
+    if not articles:
+        raise InputError("no articles found", "files")
     return _unique_ids(articles)
 
 
@@ -58,73 +81,66 @@ def _hidden(relative: Path) -> bool:
     return any(part.startswith(".") for part in relative.parts)
 
 
-def _read_text(path: Path) -> str:
+def _read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", str(path)) from exc
+
+
+def _decode(name: str, data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not valid UTF-8 text (bad byte at offset {exc.start})", str(path)) from exc
+        raise InputError(f"not valid UTF-8 text (bad byte at offset {exc.start})", name) from exc
 
 
-def _read_txt(path: Path) -> list[Article]:
+def _read_txt(name: str, data: bytes) -> list[Article]:
     """The first non-empty line is the title; site junk above it (a "Logo" line, the masthead) is skipped."""
     from app.text.clean import is_boilerplate
 
-    lines = _read_text(path).splitlines()
+    lines = _decode(name, data).splitlines()
     filled = [i for i, line in enumerate(lines) if line.strip()]
     if not filled:
-        raise InputError("empty file", str(path))
+        raise InputError("empty file", name)
     start = next((i for i in filled if not is_boilerplate(lines[i])), filled[0])
     title = lines[start].strip()
     text = "\n".join(lines[start + 1:]).strip()
     if not text:
-        raise InputError("a title line but no text after it", str(path))
-    return [Article(id=content_id(title, text), title=title, text=text, extra={"file": str(path)})]
+        raise InputError("a title line but no text after it", name)
+    return [Article(id=content_id(title, text), title=title, text=text, extra={"file": name})]
 
 
 def _json_error(exc: json.JSONDecodeError) -> str:
     return f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
 
 
-def _read_json(path: Path) -> list[Article]:
+def _read_json(name: str, data: bytes) -> list[Article]:
     try:
-        data = json.loads(_read_text(path))
+        value = json.loads(_decode(name, data))
     except json.JSONDecodeError as exc:
-        raise InputError(_json_error(exc), str(path)) from exc
-    if isinstance(data, dict):
-        return [_with_file(article_from_mapping(data, str(path)), path)]
-    if isinstance(data, list):
-        return [_with_file(article_from_mapping(item, f"{path}[{i}]"), path) for i, item in enumerate(data)]
-    raise InputError("expected a JSON object or a list of objects", str(path))
+        raise InputError(_json_error(exc), name) from exc
+    if isinstance(value, dict):
+        return [_with_file(article_from_mapping(value, name), name)]
+    if isinstance(value, list):
+        return [_with_file(article_from_mapping(item, f"{name}[{i}]"), name) for i, item in enumerate(value)]
+    raise InputError("expected a JSON object or a list of objects", name)
 
 
-def _read_jsonl(path: Path) -> list[Article]:
-    articles = []
-    for number, line in enumerate(_read_text(path).splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(_json_error(exc).replace(" (line 1, ", " ("), where) from exc
-        articles.append(_with_file(article_from_mapping(data, where), path))
-    return articles
+def _read_jsonl(name: str, data: bytes) -> list[Article]:
+    return [_with_file(article_from_mapping(row.value, row.where), name) for row in read_rows(name, data=data)]
 
 
-def _read_html(path: Path) -> list[Article]:
+def _read_html(name: str, data: bytes) -> list[Article]:
     import trafilatura  # slow import; only pay for it when there is HTML
     from trafilatura.metadata import set_date_params
 
     from app.text.html import html_to_text
 
-    page = _read_text(path)
+    page = _decode(name, data)
     text = html_to_text(page).strip()
     if not text:
-        raise InputError("no article text found in the page", str(path))
+        raise InputError("no article text found in the page", name)
     # Dates only from the page's own markup (meta tags, JSON-LD, <time>): htmldate's extensive search
     # guesses from free text and takes a footer's "© 2025" for the publication date.
     date_config = {**set_date_params(False), "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
@@ -136,7 +152,7 @@ def _read_html(path: Path) -> list[Article]:
     published = None
     if meta.date:
         try:
-            published = parse_published_at(datetime.fromisoformat(meta.date), str(path))
+            published = parse_published_at(datetime.fromisoformat(meta.date), name)
         except ValueError:
             published = None
     return [
@@ -147,7 +163,7 @@ def _read_html(path: Path) -> list[Article]:
             source=meta.sitename or None,
             url=meta.url or None,
             published_at=published,
-            extra={"file": str(path)},
+            extra={"file": name},
         )
     ]
 
@@ -165,8 +181,8 @@ def _page_title(page: str) -> str:
     return ""
 
 
-def _with_file(article: Article, path: Path) -> Article:
-    return replace(article, extra={**article.extra, "file": str(path)})
+def _with_file(article: Article, name: str) -> Article:
+    return replace(article, extra={**article.extra, "file": name})
 
 
 def _unique_ids(articles: list[Article]) -> list[Article]:
@@ -183,7 +199,7 @@ def _unique_ids(articles: list[Article]) -> list[Article]:
     return unique
 
 
-_READERS: dict[str, Callable[[Path], list[Article]]] = {
+_READERS: dict[str, Callable[[str, bytes], list[Article]]] = {
     ".txt": _read_txt,
     ".json": _read_json,
     ".jsonl": _read_jsonl,

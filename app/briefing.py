@@ -11,11 +11,18 @@ Mode = Literal["extractive", "abstractive+extractive"]
 Ordering = Literal["chronological", "importance"]
 
 
+class Evidence(BaseModel):
+    article_id: str
+    sentence: str = Field(description="the sentence of that article that reports the point, as cleaned")
+    position: int = Field(description="0-based index of that sentence among the article's cleaned sentences")
+
+
 class KeyPoint(BaseModel):
     text: str
     sources: list[str] = Field(description="ids of every article that reports this point")
     article_id: str = Field(description="id of the article whose wording is kept")
     score: float = 0.0
+    evidence: list[Evidence] = Field(default_factory=list, description="per cited article, its supporting sentence")
 
 
 class ArticleBrief(BaseModel):

@@ -9,10 +9,10 @@ import argparse
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from app.atomic_files import write_atomic
 from app.errors import InputError
 from app.summarizer import ArticleSummarizer, ModelStatus
 
@@ -132,7 +132,7 @@ def _brief(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.flush()
     else:
-        write_atomically(args.out, text)
+        write_atomic(args.out, text)
         print(
             f"{PROG}: wrote {args.out} ({fmt}, {briefing.mode}, {len(briefing.articles)} articles, "
             f"{briefing.word_count} words)",
@@ -149,36 +149,3 @@ def _summarizer(model: str | None) -> tuple[ArticleSummarizer | None, ModelStatu
         return load_summarizer(model)
     except ImportError as exc:
         return None, ModelStatus("extractive", model, f"the model stage cannot be imported ({exc})")
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write text to path via a temporary file in the same folder and os.replace: all or nothing."""
-    path = Path(path)
-    if path.is_dir():
-        raise IsADirectoryError(21, "is a folder, not a file", str(path))
-    try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, removed on failure
-            "wb", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-        )
-    except OSError as exc:  # name the file asked for, not the temporary one
-        raise type(exc)(exc.errno, exc.strerror, str(path)) from exc
-    try:
-        with handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, _file_mode(path))
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-
-
-def _file_mode(path: Path) -> int:
-    """Keep an existing file's permissions; a new file gets the usual 0666 & ~umask (mkstemp uses 0600)."""
-    try:
-        return path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask

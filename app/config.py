@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     # (gunicorn sets it so the model loads once in the master before fork).
     model_load: Literal["background", "sync"] = "background"
     log_level: str = "INFO"
+    # The daily reports folder (`python -m app daily ... --out DIR`) served under /daily/; "" serves none.
+    reports_dir: str = ""
 
     def api_key_list(self) -> list[str]:
         return [key.strip() for key in self.api_keys.split(",") if key.strip()]

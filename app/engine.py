@@ -10,10 +10,11 @@ import numpy as np
 
 from app import deadline, prompts
 from app.articles import Article
-from app.briefing import ArticleBrief, Briefing, Headline, KeyPoint
+from app.briefing import ArticleBrief, Briefing, Evidence, Headline, KeyPoint
 from app.config import get_settings
 from app.documents import Document, is_usable, prepare
 from app.errors import InputError
+from app.extractive.evidence import supporting_sentences
 from app.extractive.headline import choose_headline
 from app.extractive.selector import KeySentence, SentenceScores, select_key_sentences, summarize_single
 from app.summarizer import NO_MODEL, ArticleSummarizer, ModelStatus, SummaryRequest
@@ -143,15 +144,21 @@ def build_briefing(
         warnings.insert(0, f"extractive only: {status.reason}")
 
     ids = [d.article.id for d in documents]
-    key_points = [
-        KeyPoint(
-            text=k.sentence.text,
-            sources=[ids[i] for i in k.sources],
-            article_id=ids[k.sentence.article_index],
-            score=round(k.score, 4),
+    key_points = []
+    for k, row in zip(key_sentences, key_rows, strict=True):
+        support = supporting_sentences(row, k.sources, scored.sentences, scored.similarity, starts)
+        key_points.append(
+            KeyPoint(
+                text=k.sentence.text,
+                sources=[ids[i] for i in k.sources],
+                article_id=ids[k.sentence.article_index],
+                score=round(k.score, 4),
+                evidence=[
+                    Evidence(article_id=ids[s.article_index], sentence=s.sentence.text, position=s.sentence.position)
+                    for s in support
+                ],
+            )
         )
-        for k in key_sentences
-    ]
     briefs = [
         ArticleBrief(
             id=d.article.id,

@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.atomic_files import write_atomic
 from app.errors import InputError
-from app.evaluation.easc import load_easc
-from app.evaluation.harness import default_systems, evaluate, format_table
+from evaluation.easc import load_easc
+from evaluation.harness import default_systems, evaluate, format_table
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
 def _stories(args: argparse.Namespace) -> int:
     from app.daily.feed import read_feed
     from app.daily.stories import group_stories
-    from app.evaluation.stories import format_scores, load_labels, score_feed, utc_day
+    from evaluation.stories import format_scores, load_labels, score_feed, utc_day
 
     try:
         labels = load_labels(args.labels)
@@ -76,13 +75,8 @@ def _stories(args: argparse.Namespace) -> int:
 
 
 def _write_summaries(path: Path, ids: list[str], summaries: dict[str, str]) -> None:
-    """Written to a temporary file first, so a failed run never leaves a half-written --out."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        for article_id in ids:
-            out.write(json.dumps({"id": article_id, "summary": summaries[article_id]}, ensure_ascii=False))
-            out.write("\n")
-    os.replace(tmp, path)
+    lines = (json.dumps({"id": i, "summary": summaries[i]}, ensure_ascii=False) + "\n" for i in ids)
+    write_atomic(path, "".join(lines))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         articles = load_easc(args.data, args.limit)
     except InputError as exc:
-        print(f"error: --{exc}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
         return 2
 
     results = evaluate(articles, default_systems())

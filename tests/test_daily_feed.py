@@ -72,7 +72,7 @@ def test_bad_rows_are_skipped_and_reported_duplicates_read_once(tmp_path: Path) 
     assert [a.id for a in result.articles] == ["1"]
     assert result.articles[0].title == 'خبر "عاجل"'
     assert result.skipped == 2
-    assert result.problems[0].startswith("feed.jsonl:2: not JSON")
+    assert result.problems[0].startswith("feed.jsonl:2: not valid JSON")
     assert "needs 'text' or 'html'" in result.problems[1]
 
 
@@ -112,7 +112,7 @@ def test_missing_and_empty_input(tmp_path: Path) -> None:
 
     empty = tmp_path / "empty.jsonl"
     empty.write_text("{broken\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"no readable article .*first problem: empty.jsonl:1: not JSON"):
+    with pytest.raises(InputError, match=r"no readable article .*first problem: empty.jsonl:1: not valid JSON"):
         read_feed(empty)
 
 

@@ -88,7 +88,7 @@ def test_template_twins_of_the_day_are_separate_stories(grouping) -> None:
 
 
 def test_hand_labelled_purity_of_the_day(grouping) -> None:
-    from app.evaluation.stories import load_labels, score_day
+    from evaluation.stories import load_labels, score_day
 
     score = score_day(date(2015, 8, 6), grouping, load_labels(LABELS))
 

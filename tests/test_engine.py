@@ -159,3 +159,16 @@ def test_real_visit_set_gives_a_sourced_briefing_without_junk():
     assert "القتالية" in text  # the end of the combat mission is what the visit achieved
     assert any(len(p.sources) > 1 for p in briefing.key_points)
     assert briefing.word_count <= 220
+
+
+def test_every_citation_carries_the_sentence_of_that_article_that_reports_it():
+    briefing = build_briefing(ARTICLES, focus=None)
+    by_id = {a.id: a for a in ARTICLES}
+    funding = next(p for p in briefing.key_points if "300" in p.text)
+
+    assert [e.article_id for e in funding.evidence] == funding.sources
+    kept = next(e for e in funding.evidence if e.article_id == funding.article_id)
+    assert kept.sentence == funding.text
+    for evidence in funding.evidence:
+        assert "300" in evidence.sentence  # each outlet's own wording of the grant, not a neighbouring sentence
+        assert normalize(evidence.sentence)[:40] in normalize(by_id[evidence.article_id].text)

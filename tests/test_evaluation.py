@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from rouge_score import rouge_scorer
 
-from app.evaluation import harness
-from app.evaluation.baselines import RANKERS, article_sentences, compose, summarize_with, truncate_to_budget
-from app.evaluation.easc import load_easc, word_budget, word_count
-from app.evaluation.rouge import ArabicTokenizer, mean_scores, score_summary
+from evaluation import harness
+from evaluation.baselines import RANKERS, article_sentences, compose, summarize_with, truncate_to_budget
+from evaluation.easc import load_easc, word_budget, word_count
+from evaluation.rouge import ArabicTokenizer, mean_scores, score_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 EASC = ROOT.parent / "shared" / "data" / "easc-dev.jsonl"
@@ -147,7 +147,7 @@ def test_cli_missing_data_file_is_one_line_subprocess(tmp_path):
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ('{"id": "a", "text": "نص", "references": ["مرجع"]}\n{not json\n', "line 2: invalid JSON"),
+        ('{"id": "a", "text": "نص", "references": ["مرجع"]}\n{not json\n', ":2: not valid JSON"),
         ('{"id": "a", "text": "نص المقال هنا"}\n', "'references' must be a non-empty list"),
         ('["text"]\n', "expected a JSON object"),
         ("\n\n", "no EASC records"),

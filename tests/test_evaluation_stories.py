@@ -11,7 +11,7 @@ import pytest
 from app.articles import Article
 from app.daily.stories import Grouping, Story
 from app.errors import InputError
-from app.evaluation.stories import format_scores, load_labels, score_day
+from evaluation.stories import format_scores, load_labels, score_day
 from scripts import evaluate as evaluate_cli
 
 DAY = date(2024, 7, 30)
@@ -65,7 +65,7 @@ def test_overlapping_labelled_stories_label_each_pair_once(tmp_path: Path) -> No
 
 @pytest.mark.parametrize(
     ("content", "fragment"),
-    [("{not json\n", "l.jsonl:1: not a label row"), ('{"day": "2024-13-40", "groups": []}\n', "l.jsonl:1")],
+    [("{not json\n", "l.jsonl:1: not a label row (not valid JSON"), ('{"day": "2024-13-40", "groups": []}\n', "l.jsonl:1")],
 )
 def test_bad_label_rows_name_the_line(tmp_path: Path, content: str, fragment: str) -> None:
     path = tmp_path / "l.jsonl"

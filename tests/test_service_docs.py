@@ -45,7 +45,7 @@ def test_the_document_is_valid_openapi_3_1(spec) -> None:  # type: ignore[no-unt
 
 def test_every_route_is_documented_with_its_methods(app, spec) -> None:  # type: ignore[no-untyped-def]
     served = {
-        (rule.rule, method.lower())
+        (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method.lower())  # /daily/<name> -> /daily/{name}
         for rule in app.url_map.iter_rules()
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
@@ -12,6 +11,7 @@ from typing import Any
 
 from app.articles import Article, article_from_mapping
 from app.errors import InputError
+from app.jsonl import read_rows
 
 FEED_SUFFIXES = {".jsonl", ".ndjson"}
 MAX_REPORTED_PROBLEMS = 5
@@ -70,23 +70,14 @@ def _read_jsonl(path: Path) -> Feed:
         if len(feed.problems) < MAX_REPORTED_PROBLEMS:
             feed.problems.append(problem)
 
-    with path.open(encoding="utf-8", errors="replace") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            where = f"{path.name}:{number}"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                skip(f"{where}: not JSON ({exc.msg})")
-                continue
-            if not isinstance(row, Mapping):
-                skip(f"{where}: expected an object")
-                continue
-            try:
-                feed.articles.append(article_from_mapping(_unescaped(row), where))
-            except InputError as exc:
-                skip(str(exc))
+    for row in read_rows(path, skip=skip, label=path.name):
+        if not isinstance(row.value, Mapping):
+            skip(f"{row.where}: expected an object")
+            continue
+        try:
+            feed.articles.append(article_from_mapping(_unescaped(row.value), row.where))
+        except InputError as exc:
+            skip(str(exc))
     return feed
 
 

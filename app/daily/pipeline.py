@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
+from app.atomic_files import write_files_atomic
 from app.daily.feed import no_articles_message, read_feed, select_day
 from app.daily.report import FORMATS, ArticleRef, Counts, DailyReport, StoryReport, render
 from app.daily.runner import BriefingRunner
 from app.daily.stories import DEFAULT_THRESHOLD, group_stories
-from app.daily.writer import write_report_files
 from app.errors import InputError
 
 
@@ -126,6 +126,11 @@ def run_daily(
     timings["total"] = time.perf_counter() - started  # before rendering, so the files can carry it
     report.timings = {k: round(v, 3) for k, v in timings.items()}
     documents = {fmt: render(report, fmt) for fmt in FORMATS}
-    files = write_report_files(out_dir, day.isoformat(), documents) if write else []
+    if write:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        # All three formats replaced together, or none: a reader never sees a new .md beside an old .json.
+        files = write_files_atomic({out_dir / f"{day.isoformat()}.{fmt}": text for fmt, text in documents.items()})
+    else:
+        files = []
     report.timings["write"] = round(time.perf_counter() - mark, 3)
     return DailyResult(report=report, files=files, seconds=time.perf_counter() - started)

@@ -11,6 +11,7 @@ from pydantic.json_schema import models_json_schema
 
 from app.briefing import Briefing
 from app.config import Settings
+from app.service.desk import openapi_paths as desk_openapi_paths
 from app.service.schemas import EXAMPLE_REQUEST, Health, Problem, Readiness, briefing_request_model
 
 docs_blueprint = Blueprint("docs", __name__, template_folder="templates")
@@ -179,6 +180,7 @@ def build_spec(settings: Settings) -> dict[str, Any]:
         },
         "components": {"schemas": schemas},
     }
+    spec["paths"].update(desk_openapi_paths(_problem))
     # Unknown paths and wrong methods answer problem+json too.
     for item in spec["paths"].values():
         for op in item.values():

@@ -9,6 +9,7 @@ from flask import Flask
 from app.config import Settings, get_settings
 from app.service.auth import require_api_key
 from app.service.briefings import briefings_blueprint
+from app.service.desk import desk_blueprint
 from app.service.docs import docs_blueprint
 from app.service.errors import install_error_handlers
 from app.service.health import health_blueprint
@@ -48,6 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health_blueprint)
     app.register_blueprint(metrics_blueprint)
     app.register_blueprint(docs_blueprint)
+    app.register_blueprint(desk_blueprint)
 
     state = ModelState(settings, loader)
     app.extensions["mojaz.settings"] = settings

@@ -1,4 +1,4 @@
-"""Atomic report files: a crash mid-write leaves the previous report whole and no temporary file."""
+"""The atomic writer (CLI --out, daily reports, evaluation output): a crash mid-write leaves the previous report whole and no temporary file."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.daily import writer
-from app.daily.writer import write_atomic, write_report_files
+from app import atomic_files as writer
+from app.atomic_files import write_atomic, write_files_atomic
 
 OLD = "# موجز الأمس\nالتقرير السابق كاملا.\n"
 NEW = "# موجز اليوم\n" + "سطر جديد من التقرير.\n" * 2000
@@ -16,6 +16,7 @@ NEW = "# موجز اليوم\n" + "سطر جديد من التقرير.\n" * 200
 
 def test_write_then_replace(tmp_path: Path) -> None:
     target = tmp_path / "reports" / "2015-08-06.md"
+    target.parent.mkdir()
     write_atomic(target, OLD)
     write_atomic(target, NEW)
 
@@ -71,7 +72,7 @@ def test_crash_half_way_through_the_write(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_report_files_named_by_day(tmp_path: Path) -> None:
-    written = write_report_files(tmp_path, "2015-08-06", {"md": "م", "html": "<p>ه</p>", "json": "{}"})
+    written = write_files_atomic(_report_files(tmp_path, {"md": "م", "html": "<p>ه</p>", "json": "{}"}))
 
     assert [p.name for p in written] == ["2015-08-06.md", "2015-08-06.html", "2015-08-06.json"]
     assert (tmp_path / "2015-08-06.json").read_text(encoding="utf-8") == "{}"
@@ -81,7 +82,7 @@ def test_full_disk_on_the_last_file_leaves_the_whole_old_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     old = {"md": "قديم", "html": "<p>قديم</p>", "json": '{"old": true}'}
-    write_report_files(tmp_path, "2015-08-06", old)
+    write_files_atomic(_report_files(tmp_path, old))
     real_fdopen = os.fdopen
     opened: list[int] = []
 
@@ -94,9 +95,13 @@ def test_full_disk_on_the_last_file_leaves_the_whole_old_report(
 
     monkeypatch.setattr(writer.os, "fdopen", third_fails)
     with pytest.raises(OSError):
-        write_report_files(tmp_path, "2015-08-06", {"md": "جديد", "html": "<p>جديد</p>", "json": "{}"})
+        write_files_atomic(_report_files(tmp_path, {"md": "جديد", "html": "<p>جديد</p>", "json": "{}"}))
 
     # The first two new files were complete on disk, yet neither replaced its old one.
     for extension, text in old.items():
         assert (tmp_path / f"2015-08-06.{extension}").read_text(encoding="utf-8") == text
     assert sorted(os.listdir(tmp_path)) == ["2015-08-06.html", "2015-08-06.json", "2015-08-06.md"]
+
+
+def _report_files(directory, documents):
+    return {directory / f"2015-08-06.{ext}": text for ext, text in documents.items()}

@@ -19,8 +19,8 @@ from sumy.summarizers.luhn import LuhnSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 from sumy.utils import get_stop_words
 
-from app.evaluation.easc import word_count
 from app.text.normalize import stem, words
+from evaluation.easc import word_count
 
 Splitter = Callable[[str], list[str]]
 

@@ -6,9 +6,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from app.evaluation.baselines import RANKERS, Splitter, article_sentences, compose, truncate_to_budget
-from app.evaluation.easc import EascArticle, word_count
-from app.evaluation.rouge import RougeScores, mean_scores, score_summary
+from evaluation.baselines import RANKERS, Splitter, article_sentences, compose, truncate_to_budget
+from evaluation.easc import EascArticle, word_count
+from evaluation.rouge import RougeScores, mean_scores, score_summary
 
 Summarize = Callable[[EascArticle], str]
 

@@ -8,7 +8,6 @@ in one story, and a pair that no labelled story holds is counted as "unlabelled"
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date
@@ -18,6 +17,7 @@ from pathlib import Path
 from app.articles import Article
 from app.daily.stories import Grouping
 from app.errors import InputError
+from app.jsonl import Row, read_rows
 
 
 @dataclass(frozen=True)
@@ -55,20 +55,24 @@ class Labels:
 
 def load_labels(path: Path) -> Labels:
     stories: list[LabelledStory] = []
+    if not path.is_file():
+        raise InputError(f"cannot read labels {path}: no such file", "--labels")
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"cannot read labels {path}: {exc.strerror}", "--labels") from exc
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            groups = tuple(tuple(str(i) for i in g) for g in row["groups"])
-            stories.append(LabelledStory(date.fromisoformat(row["day"]), groups, row.get("note", "")))
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"{path.name}:{number}: not a label row ({exc})", "--labels") from exc
+        for row in read_rows(path, label=path.name):
+            stories.append(_label_row(row))
+    except InputError as exc:
+        if exc.field == "--labels":
+            raise
+        raise InputError(f"{exc.field}: not a label row ({exc.detail})", "--labels") from exc
     return Labels(stories)
+
+
+def _label_row(row: Row) -> LabelledStory:
+    try:
+        groups = tuple(tuple(str(i) for i in g) for g in row.value["groups"])
+        return LabelledStory(date.fromisoformat(row.value["day"]), groups, row.value.get("note", ""))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"{row.where}: not a label row ({exc})", "--labels") from exc
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Atomic report files: a reader (or the next cron run) sees the old report or the new one, never half."""
+"""The one atomic writer: a reader (or the next cron run) sees the old file or the new one, never half."""
 
 from __future__ import annotations
 
@@ -19,16 +19,30 @@ def _sync_directory(directory: Path) -> None:
             os.close(fd)
 
 
+def _file_mode(path: Path) -> int:
+    """An existing file keeps its permissions; a new one gets 0666 & ~umask (mkstemp alone gives 0600)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def _stage(path: Path, text: str) -> str:
     """`text` in a fsync'ed temporary file beside `path`; returns its name (removed again on any failure)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    if path.is_dir():
+        raise IsADirectoryError(21, "is a folder, not a file", str(path))
+    try:
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:  # name the file asked for, not the temporary one
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)  # mkstemp makes it 0600; a report is meant to be read
+        os.chmod(temporary, _file_mode(path))
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
@@ -61,8 +75,3 @@ def write_files_atomic(files: Mapping[Path, str]) -> list[Path]:
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` through a temporary file in the same folder, fsync'ed, then renamed."""
     write_files_atomic({path: text})
-
-
-def write_report_files(directory: Path, stem: str, documents: Mapping[str, str]) -> list[Path]:
-    """Write DIR/STEM.EXT for each (ext -> text): all three replaced together, or none."""
-    return write_files_atomic({directory / f"{stem}.{extension}": text for extension, text in documents.items()})

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import InputError
-from app.evaluation.rouge import TOKENIZER
+from app.jsonl import read_rows
+from evaluation.rouge import TOKENIZER
 
 
 @dataclass(frozen=True)
@@ -37,12 +37,12 @@ def word_budget(references: Sequence[str]) -> int:
 
 def _record(obj: object, where: str) -> EascArticle:
     if not isinstance(obj, dict):
-        raise InputError(f"{where}: expected a JSON object", "data")
+        raise InputError(f"{where}: expected a JSON object", "--data")
     text, refs = obj.get("text"), obj.get("references")
     if not isinstance(text, str) or not text.strip():
-        raise InputError(f"{where}: 'text' must be a non-empty string", "data")
+        raise InputError(f"{where}: 'text' must be a non-empty string", "--data")
     if not isinstance(refs, list) or not refs or not all(isinstance(r, str) and r.strip() for r in refs):
-        raise InputError(f"{where}: 'references' must be a non-empty list of strings", "data")
+        raise InputError(f"{where}: 'references' must be a non-empty list of strings", "--data")
     title = obj.get("title") or ""
     return EascArticle(str(obj.get("id") or where), str(title), text, tuple(refs))
 
@@ -51,23 +51,17 @@ def load_easc(path: str | Path, limit: int | None = None) -> list[EascArticle]:
     """Read EASC JSONL records. Raises InputError naming the file and line for anything unusable."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"no such file: {path}", "data")
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {path}: {exc}", "data") from exc
+        raise InputError(f"no such file: {path}", "--data")
     articles: list[EascArticle] = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        where = f"{path.name} line {number}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: invalid JSON ({exc.msg})", "data") from exc
-        articles.append(_record(obj, where))
-        if limit is not None and len(articles) >= limit:
-            break
+    try:
+        for row in read_rows(path, label=path.name):
+            articles.append(_record(row.value, row.where))
+            if limit is not None and len(articles) >= limit:
+                break
+    except InputError as exc:
+        if exc.field == "--data":
+            raise
+        raise InputError(str(exc), "--data") from exc  # the CLI flag is what the user can fix
     if not articles:
-        raise InputError(f"{path}: no EASC records", "data")
+        raise InputError(f"{path}: no EASC records", "--data")
     return articles
