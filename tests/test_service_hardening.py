@@ -126,6 +126,8 @@ def test_every_response_has_the_security_headers(client, articles) -> None:  # t
         "405": client.get("/v1/briefings"),
         "422": client.post("/v1/briefings", json={"articles": []}),
         "415": client.post("/v1/briefings", data="x", content_type="text/plain"),
+        "desk": client.get("/"),
+        "daily": client.get("/daily/"),
     }
     for name, response in responses.items():
         headers = response.headers
@@ -136,6 +138,12 @@ def test_every_response_has_the_security_headers(client, articles) -> None:  # t
         assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp, name
         assert "default-src 'self'" in csp and "base-uri 'none'" in csp, name
         assert headers["Cache-Control"] == "no-store", name
+    # Static files keep their own policy (revalidated, not stored blindly) and get the other headers.
+    static = client.get("/static/desk.js")
+    assert static.status_code == 200 and static.headers["Cache-Control"] == "no-cache"
+    assert static.headers["X-Content-Type-Options"] == "nosniff" and "frame-ancestors 'none'" in static.headers[
+        "Content-Security-Policy"
+    ]
 
 
 @pytest.mark.parametrize("path", ["html", "/docs"])
