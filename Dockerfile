@@ -15,7 +15,9 @@ WORKDIR /srv/mojaz
 COPY requirements.txt ./
 RUN pip install --extra-index-url https://download.pytorch.org/whl/cpu -r requirements.txt
 
-RUN useradd --system --uid 10001 --user-group --create-home mojaz \
+# A numeric USER below: the runtime can tell it is not root without reading the image's /etc/passwd.
+RUN groupadd --system --gid 10001 mojaz \
+    && useradd --system --uid 10001 --gid 10001 --create-home mojaz \
     && mkdir -p models var \
     && chown mojaz:mojaz models var
 
@@ -25,7 +27,7 @@ COPY scripts ./scripts
 COPY models/README.md ./models/README.md
 COPY gunicorn.conf.py ./
 
-USER mojaz
+USER 10001:10001
 
 # Set: the model is downloaded into models/arabart-summ (MOJAZ_MODEL's default) and baked in.
 # Empty: models/ is a mount point; the service runs extractive-only until a model is there, and says so
@@ -46,4 +48,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=180s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'), timeout=4)"]
 
 # Exec form: gunicorn is PID 1 and gets docker stop's SIGTERM (graceful shutdown, gunicorn.conf.py).
-CMD ["gunicorn", "-c", "gunicorn.conf.py", "app:create_app()"]
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "app.service.asgi:create_asgi_app()"]

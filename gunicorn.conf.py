@@ -1,13 +1,19 @@
-"""gunicorn settings for Mojaz: `gunicorn -c gunicorn.conf.py "app:create_app()"` (the Docker entrypoint).
+"""gunicorn settings for Mojaz: `gunicorn -c gunicorn.conf.py "app.service.asgi:create_asgi_app()"` (the Docker
+entrypoint).
+
+gunicorn's asyncio worker reads each request body in full on its event loop before the Flask app gets one of
+the worker's threads (app/service/asgi.py): a client sending its body slowly costs a coroutine, not a thread,
+so slow clients cannot stop the others.
 
 Everything comes from the environment:
   MOJAZ_BIND (or PORT)      address to listen on, default 0.0.0.0:8000
   WEB_CONCURRENCY           worker processes, default 2
   MOJAZ_MODEL_THREADS       torch threads per worker; default (0) the usable cores / workers
-  MOJAZ_THREADS             threads per worker (gthread), default 4: health checks and metrics are answered
-                            while a long generation runs
-  MOJAZ_TIMEOUT             seconds a worker may stay silent before it is restarted, default 180
-                            (a long article set generated on CPU takes tens of seconds)
+  MOJAZ_THREADS             threads per worker that run the app once a body has arrived, default 4: health
+                            checks and metrics are answered while a long generation runs (app/config.py)
+  MOJAZ_REQUEST_TIMEOUT     seconds a briefing may take before the caller gets 503, default 30 (app/config.py)
+  MOJAZ_BODY_TIMEOUT        seconds a client may take to send its body before it gets 408, default 60
+  MOJAZ_TIMEOUT             seconds a worker's event loop may stay silent before it is restarted, default 180
   MOJAZ_GRACEFUL_TIMEOUT    seconds to finish requests in flight after SIGTERM, default 60
   PROMETHEUS_MULTIPROC_DIR  where workers keep their metrics; default a fresh folder per master process
 """
@@ -26,8 +32,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # The model stage gives each worker the cores divided between WEB_CONCURRENCY workers (app/model/threads.py);
 # export the default so it divides by the real number.
 os.environ["WEB_CONCURRENCY"] = str(workers)
-worker_class = "gthread"
-threads = int(os.environ.get("MOJAZ_THREADS", "4"))
+worker_class = "asgi"
+wsgi_app = "app.service.asgi:create_asgi_app()"
+asgi_lifespan = "off"
 timeout = int(os.environ.get("MOJAZ_TIMEOUT", "180"))
 graceful_timeout = int(os.environ.get("MOJAZ_GRACEFUL_TIMEOUT", "60"))
 keepalive = 5

@@ -33,6 +33,14 @@ class Settings(BaseSettings):
     max_articles: int = 100
     max_article_chars: int = 100_000
     max_focus_chars: int = 1_000
+    # All articles of one request together; bounds the time selection takes (it grows faster than linearly).
+    max_total_words: int = 100_000
+    # Seconds a briefing may take; past it the caller gets 503 and the worker thread moves on.
+    request_timeout: float = 30.0
+    # Seconds a client may take to send its request body (read on the event loop, app/service/asgi.py).
+    body_timeout: float = 60.0
+    # Threads per gunicorn worker that run the Flask app once a request's body has arrived.
+    threads: int = 4
     # "background": /readyz says 503 until the model is loaded; "sync": load inside create_app
     # (gunicorn sets it so the model loads once in the master before fork).
     model_load: Literal["background", "sync"] = "background"

@@ -9,7 +9,7 @@ from typing import get_args
 
 import numpy as np
 
-from app import prompts
+from app import deadline, prompts
 from app.articles import Article
 from app.briefing import ArticleBrief, Briefing, Evidence, Headline, KeyPoint, Ordering
 from app.config import get_settings
@@ -24,6 +24,7 @@ from app.text.normalize import words
 
 ARTICLE_SUMMARY_WORDS = 25
 HEADLINE_BUDGET = 20  # words kept for the headline while the key points are first chosen
+HEADLINE_MAX_WORDS = 25
 ORDERS: tuple[str, ...] = get_args(Ordering)
 
 
@@ -36,6 +37,7 @@ def _prepare_all(articles: Sequence[Article]) -> tuple[list[Document], list[str]
         raise InputError("no articles given", "articles")
     documents, warnings = [], []
     for article in articles:
+        deadline.check("prepare")
         document = prepare(article, len(documents))
         if is_usable(document):
             documents.append(document)
@@ -101,6 +103,23 @@ def _select(
     return key_sentences, scored, headline
 
 
+def _within_budget(
+    key_sentences: list[KeySentence], headline: Headline, max_words: int, warnings: list[str]
+) -> tuple[list[KeySentence], Headline]:
+    """The word budget is a promise: the lowest-scored key points go first, and an over-long headline is
+    cut. An empty briefing always says why."""
+    longest = min(HEADLINE_MAX_WORDS, max_words // 2)
+    if _words(headline.text) > longest:
+        headline = headline.model_copy(update={"text": " ".join(headline.text.split()[:longest]) + "…"})
+    kept = list(key_sentences)
+    budget = max_words - _words(headline.text)
+    while kept and sum(_words(k.sentence.text) for k in kept) > budget:
+        kept.remove(min(kept, key=lambda k: k.score))
+    if not kept:
+        warnings.append(f"no key sentence fits the budget of {max_words} words; only the headline is given")
+    return kept, headline
+
+
 def build_briefing(
     articles: Sequence[Article],
     *,
@@ -127,8 +146,10 @@ def build_briefing(
     mark = time.perf_counter()
     key_sentences, scored, headline = _select(documents, focus, max_words, settings.max_key_points)
     key_sentences = _order(key_sentences, documents, order, [r.is_event for r in scored.event.roles])
+    key_sentences, headline = _within_budget(key_sentences, headline, max_words, warnings)
     warnings.extend(scored.event.warnings(documents))
     timings["select"] = time.perf_counter() - mark
+    deadline.check("select")
 
     row_of = {id(sentence): row for row, sentence in enumerate(scored.sentences)}
     key_rows = [row_of[id(k.sentence)] for k in key_sentences]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
+from app import deadline
 from app.articles import Article, article_from_mapping
 from app.config import Settings
 from app.engine import build_briefing
@@ -16,6 +16,7 @@ from app.service.errors import ApiError
 from app.service.logs import add_log_fields
 from app.service.metrics import record_briefing
 from app.service.model_state import ModelState
+from app.service.request_body import read_json_body, strip_controls
 from app.service.schemas import BriefingRequest, briefing_request_model
 
 # Media types in order of preference: "*/*" or no Accept header gives JSON.
@@ -33,27 +34,16 @@ def _model_state() -> ModelState:
     return current_app.extensions["mojaz.model"]
 
 
-def read_json_body() -> Any:
-    mimetype = request.mimetype
-    if mimetype != "application/json" and not (mimetype.startswith("application/") and mimetype.endswith("+json")):
-        shown = request.content_type or "none"
-        raise ApiError(415, f"send the body as application/json (got {shown})", field="Content-Type")
-    raw = request.get_data(cache=False)  # raises 413 past MAX_CONTENT_LENGTH
-    if not raw.strip():
-        raise ApiError(400, "empty body; expected a JSON object", field="body")
-    try:
-        return json.loads(raw)
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        raise ApiError(400, f"malformed JSON: {exc}", field="body") from None
-
-
 def parse_request(data: Any, settings: Settings) -> BriefingRequest:
     model = briefing_request_model(settings.max_articles, settings.max_article_chars, settings.max_focus_chars)
-    return model.model_validate(data)  # ValidationError -> 422 naming the field
+    model.model_validate(data)  # as sent: the limits the OpenAPI document states hold for what was sent
+    return model.model_validate(strip_controls(data))  # ValidationError -> 422 naming the field
 
 
 def to_articles(body: BriefingRequest, settings: Settings) -> list[Article]:
-    articles = []
+    articles: list[Article] = []
+    seen: dict[str, int] = {}
+    total_words = 0
     for i, mapping in enumerate(body.article_mappings()):
         where = f"articles[{i}]"
         article = article_from_mapping(mapping, where)
@@ -61,6 +51,20 @@ def to_articles(body: BriefingRequest, settings: Settings) -> list[Article]:
             raise InputError(
                 f"article text is {len(article.text)} characters; the limit is {settings.max_article_chars}",
                 f"{where}.html",
+            )
+        if article.id in seen:  # citations name articles by id: two with one id could not be told apart
+            first = seen[article.id]
+            if "id" in mapping:
+                raise InputError(f"duplicate id {article.id!r}, also used by articles[{first}]", f"{where}.id")
+            raise InputError(f"same title and text as articles[{first}]; send each article once", where)
+        seen[article.id] = i
+        total_words += len(article.text.split())
+        if total_words > settings.max_total_words:
+            raise ApiError(
+                413,
+                f"the articles hold more than {settings.max_total_words} words in all (MOJAZ_MAX_TOTAL_WORDS); "
+                "send fewer or shorter articles",
+                field=where,
             )
         articles.append(article)
     return articles
@@ -93,14 +97,15 @@ def create_briefing() -> Response:
     state = _model_state()
     if not state.ready:
         raise ApiError(503, "the model is still loading; retry shortly", headers={"Retry-After": RETRY_AFTER_SECONDS})
-    briefing = build_briefing(
-        articles,
-        focus=body.focus,
-        max_words=body.max_words,
-        order=body.order,
-        summarizer=state.summarizer,
-        model_status=state.status,
-    )
+    with deadline.time_limit(settings.request_timeout):
+        briefing = build_briefing(
+            articles,
+            focus=body.focus,
+            max_words=body.max_words,
+            order=body.order,
+            summarizer=state.summarizer,
+            model_status=state.status,
+        )
     record_briefing(briefing, fmt, len(articles))
     add_log_fields(mode=briefing.mode, words=briefing.word_count, timings=briefing.timings)
 

@@ -126,7 +126,9 @@ def render_briefing() -> Response:
     if not request.is_json:
         shown = request.content_type or "none"
         raise ApiError(415, f"send the briefing as application/json (got {shown})", field="Content-Type")
-    briefing = Briefing.model_validate(request.get_json())  # malformed JSON: 400; wrong shape: 422
+    request.get_json()  # malformed JSON: 400
+    # strict, from the JSON text: a wrong type is 422, as /openapi.json says, not coerced (issue 13)
+    briefing = Briefing.model_validate_json(request.get_data(), strict=True)
     return Response(render(briefing, fmt), status=200, content_type=CONTENT_TYPES[fmt])
 
 

@@ -90,7 +90,13 @@ def build_spec(settings: Settings) -> dict[str, Any]:
         "description": "The JSON answer equals `python -m app brief --format json`. The body's `format` wins "
         "over the Accept header; with neither, JSON.",
         "parameters": [
-            {"name": "X-Request-ID", "in": "header", "required": False, "schema": {"type": "string", "maxLength": 128}},
+            {
+                "name": "X-Request-ID",
+                "in": "header",
+                "required": False,
+                "description": "echoed when it is 1 to 128 letters, digits or ._:@/+=-; otherwise a new id is used",
+                "schema": {"type": "string"},
+            },
             {
                 "name": "Accept",
                 "in": "header",

@@ -11,10 +11,12 @@ from flask import Flask, Response, jsonify
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
+from app.deadline import DeadlineExceeded
 from app.errors import InputError
 from app.service.logs import add_log_fields, request_id
 
 PROBLEM_JSON = "application/problem+json"
+DEADLINE_RETRY_AFTER = "10"
 logger = logging.getLogger("mojaz.http")
 
 
@@ -61,10 +63,16 @@ def problem(
     return response
 
 
+# The member tags pydantic puts in an error's location for a union field ("id": str | int -> "id.str").
+_UNION_TAGS = frozenset({"str", "int", "float", "bool", "none"})
+
+
 def field_path(loc: Iterable[int | str]) -> str:
     """Pydantic's ("articles", 0, "text") -> "articles[0].text", the form app.articles uses."""
     path = ""
     for part in loc:
+        if isinstance(part, str) and (part in _UNION_TAGS or "[" in part):
+            continue
         if isinstance(part, int):
             path += f"[{part}]"
         else:
@@ -73,10 +81,14 @@ def field_path(loc: Iterable[int | str]) -> str:
 
 
 def validation_problem(exc: ValidationError) -> Response:
-    errors = [
-        {"field": field_path(err["loc"]), "detail": err["msg"].removeprefix("Value error, "), "type": err["type"]}
-        for err in exc.errors(include_url=False, include_input=False, include_context=False)
-    ]
+    errors: list[dict[str, str]] = []
+    for err in exc.errors(include_url=False, include_input=False, include_context=False):
+        field, detail = field_path(err["loc"]), err["msg"].removeprefix("Value error, ")
+        same = next((e for e in errors if e["field"] == field), None)
+        if same is None:
+            errors.append({"field": field, "detail": detail, "type": err["type"]})
+        elif detail not in same["detail"]:  # one field, several union members: one entry
+            same["detail"] += f", or {detail[0].lower()}{detail[1:]}"
     first = errors[0]
     return problem(422, f"{first['field']}: {first['detail']}", field=first["field"], errors=errors)
 
@@ -89,6 +101,14 @@ def install_error_handlers(app: Flask) -> None:
     @app.errorhandler(InputError)
     def _input_error(exc: InputError) -> Response:
         return problem(422, exc.detail, field=exc.field or "articles")
+
+    @app.errorhandler(DeadlineExceeded)
+    def _deadline(exc: DeadlineExceeded) -> Response:
+        detail = (
+            f"the briefing took longer than {exc.seconds:g} s (MOJAZ_REQUEST_TIMEOUT) and was stopped "
+            f"during {exc.stage}; send fewer or shorter articles, or retry later"
+        )
+        return problem(503, detail, headers={"Retry-After": DEADLINE_RETRY_AFTER})
 
     @app.errorhandler(ValidationError)
     def _validation_error(exc: ValidationError) -> Response:

@@ -16,6 +16,8 @@ from app.service.health import health_blueprint
 from app.service.logs import configure_logging, install_request_logging
 from app.service.metrics import install_request_metrics, metrics_blueprint
 from app.service.model_state import Loader, ModelState
+from app.service.request_body import install_body_checks
+from app.service.security import install_security_headers
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -39,6 +41,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     install_request_logging(app)
     install_request_metrics(app)
     install_error_handlers(app)
+    install_security_headers(app)
+    install_body_checks(app)
     require_api_key(app, settings.api_key_list())
 
     app.register_blueprint(briefings_blueprint)

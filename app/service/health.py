@@ -22,7 +22,7 @@ def readyz() -> Response:
         raise ApiError(503, "the model is still loading", headers={"Retry-After": "5"})
     return jsonify(
         mode=status.mode,
-        model=status.model,
+        model=status.model if status.mode != "extractive" else None,
         reason=status.reason,
         load_seconds=round(status.load_seconds, 3),
     )

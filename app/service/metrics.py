@@ -53,6 +53,7 @@ MODEL_INFO = Gauge(
 
 def record_model(status: ModelStatus) -> None:
     MODEL_LOAD.set(status.load_seconds)
+    MODEL_INFO.clear()  # one model per process: an app created again (tests, reload) replaces the series
     MODEL_INFO.labels(mode=status.mode, model=status.model or "").set(1)
 
 
@@ -66,6 +67,14 @@ def record_briefing(briefing: Briefing, fmt: str, article_count: int) -> None:
 def record_summaries(results: list[SummaryResult]) -> None:
     for result in results:
         SUMMARIES.labels(cache="hit" if result.cached else "miss", kind=result.kind).inc()
+
+
+# Methods come from the client: any other one is counted as "other", so a scanner cannot add series.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def _method_label() -> str:
+    return request.method if request.method in KNOWN_METHODS else "other"
 
 
 def _route_label() -> str:
@@ -82,7 +91,7 @@ def install_request_metrics(app: Flask) -> None:
 
     @app.after_request
     def _count(response: Response) -> Response:
-        route, method = _route_label(), request.method
+        route, method = _route_label(), _method_label()
         REQUESTS.labels(route=route, method=method, status=str(response.status_code)).inc()
         started = g.get("metrics_started")
         if started is not None:

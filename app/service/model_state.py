@@ -9,12 +9,14 @@ import threading
 import time
 from collections.abc import Callable
 
+from app import deadline
 from app.config import Settings
 from app.service.metrics import record_model, record_summaries
 from app.summarizer import ArticleSummarizer, ModelStatus, SummaryRequest, SummaryResult
 
 logger = logging.getLogger("mojaz.model")
 
+ARTICLES_PER_CALL = 4
 Loader = Callable[[Settings], tuple[ArticleSummarizer | None, ModelStatus]]
 
 
@@ -55,8 +57,12 @@ class CountingSummarizer:
         self._lock = threading.Lock()
 
     def summarize(self, requests: list[SummaryRequest]) -> list[SummaryResult]:
-        with self._lock:
-            results = self.inner.summarize(requests)
+        results: list[SummaryResult] = []
+        # A few articles per call, so a request past MOJAZ_REQUEST_TIMEOUT stops between calls.
+        for start in range(0, len(requests), ARTICLES_PER_CALL):
+            with self._lock:
+                deadline.check("the model stage")  # also after waiting for another request's generation
+                results.extend(self.inner.summarize(requests[start : start + ARTICLES_PER_CALL]))
         record_summaries(results)
         return results
 

@@ -12,19 +12,31 @@ from app.briefing import Ordering
 Format = Literal["json", "markdown", "html"]
 FORMATS: tuple[Format, ...] = ("json", "markdown", "html")
 MAX_WORDS_CEILING = 5_000
+MIN_MAX_WORDS = 20  # the engine's floor: a headline and one key point
 
 
 class ArticleIn(BaseModel):
     """One article. Unknown fields are kept and passed on (feeds carry e.g. "date" or "category")."""
 
+    # strict: "id": true or "max_words": "120" is refused, not coerced; what the OpenAPI document says is
+    # what is validated.
     model_config = ConfigDict(
-        extra="allow", json_schema_extra={"anyOf": [{"required": ["text"]}, {"required": ["html"]}]}
+        extra="allow",
+        strict=True,
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["text"], "properties": {"text": {"type": "string"}}},
+                {"required": ["html"], "properties": {"html": {"type": "string"}}},
+            ]
+        },
     )
 
-    id: str | int | None = Field(None, description="stable id; derived from the content when absent")
+    id: str | int | None = Field(
+        None, description="stable id, unique in the request; derived from the title and text when absent"
+    )
     title: str | None = None
     text: str | None = Field(None, description="plain text; one of text or html is required")
-    html: str | None = Field(None, description="an HTML page; its main text is extracted")
+    html: str | None = Field(None, min_length=1, description="an HTML page; its main text is extracted")
     source: str | None = Field(None, description="the outlet, e.g. a newspaper's name")
     url: str | None = None
     published_at: str | None = Field(
@@ -39,11 +51,13 @@ class ArticleIn(BaseModel):
 
 
 class BriefingRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     articles: list[ArticleIn] = Field(min_length=1, description="articles about one event")
     focus: str | None = Field(None, description="the question the briefing answers; default from prompts/focus.txt")
-    max_words: int | None = Field(None, ge=1, le=MAX_WORDS_CEILING, description="word budget")
+    max_words: int | None = Field(
+        None, ge=MIN_MAX_WORDS, le=MAX_WORDS_CEILING, description="word budget; headline and key points never exceed it"
+    )
     order: Ordering = Field("importance", description="importance (main outcome first, context last) or chronological")
     format: Format | None = Field(
         None, description="json, markdown or html; when absent the Accept header decides (default json)"
@@ -61,7 +75,7 @@ def briefing_request_model(max_articles: int, max_article_chars: int, max_focus_
         "ArticleIn",
         __base__=ArticleIn,
         text=(
-            Annotated[str | None, Field(max_length=max_article_chars)],
+            Annotated[str | None, Field(min_length=1, max_length=max_article_chars)],
             Field(None, description=f"plain text, at most {max_article_chars} characters; text or html is required"),
         ),
     )
