@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     stories.add_argument("--labels", type=Path, default=ROOT / "docs" / "eval" / "saudinewsnet-story-labels.jsonl")
     stories.add_argument("--no-meaning", action="store_true", help="group by words only (no embedding check)")
     stories.add_argument("--min-similarity", type=float, help="meaning check: opening cosine kept in one story")
+    stories.add_argument("--sure-word-similarity", type=float, help="word cosine that joins without embedding")
+    stories.add_argument("--cache-dir", type=Path, help="reuse opening embeddings across evaluation runs")
     stories.add_argument("--show-mixed", action="store_true", help="print the headlines of every mixed story")
     return parser
 
@@ -65,6 +67,12 @@ def _stories(args: argparse.Namespace) -> int:
     options: dict = {"meaning": not args.no_meaning}
     if args.min_similarity is not None:
         options["min_similarity"] = args.min_similarity
+    if args.sure_word_similarity is not None:
+        options["sure_word_similarity"] = args.sure_word_similarity
+    if args.cache_dir is not None:
+        from app.daily.cache import DailyCache
+
+        options["cache"] = DailyCache(args.cache_dir)
     scores = score_feed(lambda day: by_day.get(day, []), lambda arts: group_stories(arts, **options), labels)
     print(format_scores(scores))
     if args.show_mixed:
