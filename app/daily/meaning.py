@@ -65,17 +65,21 @@ def opening_key(article: Article, words: int = OPENING_WORDS) -> str:
 
 
 def opening_vectors(
-    articles: Sequence[Article], embedder: Embedder, cache: DailyCache | None = None, batch: int = EMBED_BATCH
+    articles: Sequence[Article],
+    embedder: Embedder,
+    cache: DailyCache | None = None,
+    batch: int = EMBED_BATCH,
+    words: int = OPENING_WORDS,
 ) -> np.ndarray:
     """L2-normalized opening vectors, one row per article; cached ones are read, the rest embedded in batches."""
-    keys = [opening_key(a) for a in articles]
+    keys = [opening_key(a, words) for a in articles]
     known = cache.vectors(keys) if cache is not None else {}
     missing = [i for i, key in enumerate(keys) if key not in known]
     vectors = np.zeros((len(articles), 0), dtype=np.float32)
     fresh: list[tuple[str, np.ndarray]] = []
     for start in range(0, len(missing), batch):
         rows = missing[start : start + batch]
-        embedded = np.asarray(embedder.passage([opening(articles[i]) for i in rows]), dtype=np.float32)
+        embedded = np.asarray(embedder.passage([opening(articles[i], words) for i in rows]), dtype=np.float32)
         fresh.extend((keys[i], embedded[k]) for k, i in enumerate(rows))
     if cache is not None:
         cache.put_vectors(fresh)

@@ -32,9 +32,10 @@ from app.daily.stories import DEFAULT_THRESHOLD, Story, group_stories
 from app.errors import InputError
 
 DEFAULT_TOP = 20  # full briefings: what a reader gets through before the morning meeting
-DEFAULT_STORY_LINES = 60  # further multi-outlet stories, one line each
-DEFAULT_PER_SECTION = 25  # other-news lines per section in Markdown/HTML (the JSON keeps all)
-DEFAULT_ARTICLES_PER_STORY = 12  # article lines under a briefed story (a 40-article event lists its first 12)
+DEFAULT_STORY_LINES = 40  # further multi-outlet stories, one line each
+DEFAULT_PER_SECTION = 15  # other-news lines per section in Markdown/HTML (the JSON keeps all)
+DEFAULT_ARTICLES_PER_STORY = 6  # article lines under a briefed story (a 40-article event lists its first 6)
+MAX_MARKDOWN_BYTES = 200_000  # a reader's size for any day: the lists shrink until the Markdown fits
 CACHE_DIR = ".cache"
 
 
@@ -229,7 +230,7 @@ def run_daily(
     mark = time.perf_counter()
     timings["total"] = time.perf_counter() - started  # before rendering, so the files can carry it
     report.timings = {k: round(v, 3) for k, v in timings.items()}
-    documents = {fmt: render(report, fmt) for fmt in FORMATS}
+    documents = _documents(report)
     if write:
         out_dir.mkdir(parents=True, exist_ok=True)
         # All three formats replaced together, or none: a reader never sees a new .md beside an old .json.
@@ -240,6 +241,20 @@ def run_daily(
         cache.close()
     report.timings["write"] = round(time.perf_counter() - mark, 3)
     return DailyResult(report=report, files=files, seconds=time.perf_counter() - started)
+
+
+def _documents(report: DailyReport) -> dict[str, str]:
+    """Every format; on a day too big for the Markdown limit the shown lists halve (the JSON keeps all)."""
+    documents = {fmt: render(report, fmt) for fmt in FORMATS}
+    display = report.display
+    while len(documents["md"].encode("utf-8")) > MAX_MARKDOWN_BYTES and (
+        display.story_lines > 5 or display.per_section > 3 or display.articles_per_story > 2
+    ):
+        display.story_lines = max(5, display.story_lines // 2)
+        display.per_section = max(3, display.per_section // 2)
+        display.articles_per_story = max(2, display.articles_per_story // 2)
+        documents = {fmt: render(report, fmt) for fmt in FORMATS}
+    return documents
 
 
 def _cache_counts(cache: DailyCache | None, needed_openings: int, reused_briefings: int) -> dict[str, int]:

@@ -36,6 +36,7 @@ from app.daily.cache import DailyCache
 from app.daily.cues import CueWords
 from app.daily.figures import article_figures, figure_conflicts, headline_figures
 from app.daily.meaning import DEFAULT_MIN_SIMILARITY, Embedder, default_embedder, opening_vectors
+from app.daily.meaning import OPENING_WORDS as OPENING_WORDS_EMBEDDED
 from app.daily.merge import OPENING_WORDS, fragment_groups, opening_presence
 from app.daily.opinion import is_opinion
 from app.text.normalize import stems
@@ -352,6 +353,7 @@ def _split_parts(
     min_similarity: float,
     cache: DailyCache | None,
     sure: float,
+    opening_words: int = OPENING_WORDS_EMBEDDED,
 ) -> tuple[list[np.ndarray], int]:
     """Meaning then figure splits. Only the openings a decision needs are embedded: a part whose articles
     are all joined by near-identical words stays whole unasked, and of each such unit one opening speaks."""
@@ -369,7 +371,7 @@ def _split_parts(
         representatives = [int(part[np.flatnonzero(unit == u)[0]]) for u in range(count)]
         needed.extend(representatives)
         plans.append((part, unit, representatives))
-    vectors = opening_vectors([articles[i] for i in needed], embedder, cache) if needed else None
+    vectors = opening_vectors([articles[i] for i in needed], embedder, cache, words=opening_words) if needed else None
     where = {row: k for k, row in enumerate(needed)}
     result: list[np.ndarray] = []
     for part, unit, representatives in plans:
@@ -402,6 +404,7 @@ def group_stories(
     min_similarity: float = DEFAULT_MIN_SIMILARITY,
     cache: DailyCache | None = None,
     sure_word_similarity: float = SURE_WORD_SIMILARITY,
+    opening_words: int = OPENING_WORDS_EMBEDDED,
     merge_fragments: bool = True,
     set_aside_opinion: bool = True,
 ) -> Grouping:
@@ -446,7 +449,9 @@ def group_stories(
         parts.extend(rows[sub == part] for part in np.unique(sub))
     timings["headline_check"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    parts, embedded = _split_parts(articles, matrix, parts, embedder, min_similarity, cache, sure_word_similarity)
+    parts, embedded = _split_parts(
+        articles, matrix, parts, embedder, min_similarity, cache, sure_word_similarity, opening_words
+    )
     timings["meaning_and_figure_checks"] = time.perf_counter() - mark
     mark = time.perf_counter()
     multi = [rows for rows in parts if len(rows) > 1]
