@@ -45,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     stories.add_argument("--no-meaning", action="store_true", help="group by words only (no embedding check)")
     stories.add_argument("--min-similarity", type=float, help="meaning check: opening cosine kept in one story")
     stories.add_argument("--sure-word-similarity", type=float, help="word cosine that joins without embedding")
+    stories.add_argument("--keep-opinion", action="store_true", help="group opinion columns like news")
     stories.add_argument("--first-labels", type=int, help="also score against the first N labelled stories")
     stories.add_argument("--opening-words", type=int, help="meaning check: words of the text after the headline")
     stories.add_argument("--cache-dir", type=Path, help="reuse opening embeddings across evaluation runs")
@@ -71,6 +72,8 @@ def _stories(args: argparse.Namespace) -> int:
         options["min_similarity"] = args.min_similarity
     if args.sure_word_similarity is not None:
         options["sure_word_similarity"] = args.sure_word_similarity
+    if args.keep_opinion:
+        options["set_aside_opinion"] = False
     if args.opening_words is not None:
         options["opening_words"] = args.opening_words
     if args.cache_dir is not None:

@@ -59,10 +59,12 @@ MIN_DF_CUT = 15
 # scored 0.05-0.20 against each other (the one true pair 0.87); true multi-outlet stories scored
 # 0.22 and up on the days checked.
 MIN_HEADLINE_COVERAGE = 0.2
-# Two articles whose words are this alike (cosine of their TF-IDF rows) report one event: none of the 186
-# labelled pairs at or above 0.8 is two events (3 of 262 at 0.7, 7 of 359 at 0.5). Such pairs are joined
-# without asking the embedding model (docs/BENCHMARKS.md, "Daily at a day's size").
-SURE_WORD_SIMILARITY = 0.8
+# Two articles whose words are this alike (cosine of their TF-IDF rows) are joined without asking the
+# embedding model. Of the labelled pairs, none at or above 0.8 is two events (0 of 186), 3 of 262 at 0.7, 7 of
+# 359 at 0.5; with the meaning check deciding the rest, 0.5 keeps purity (17 mixed stories over 18 days, as at
+# 0.8) and embeds 506 openings instead of 1,075 on the full 2015-08-06 (docs/BENCHMARKS.md, "Daily at a
+# day's size").
+SURE_WORD_SIMILARITY = 0.5
 CHUNK_ROWS = 2000
 PER_OUTLET_WEIGHT = 3  # rows per sparse product block: bounds the memory of one block of pairs
 
@@ -356,30 +358,50 @@ def _split_parts(
     opening_words: int = OPENING_WORDS_EMBEDDED,
 ) -> tuple[list[np.ndarray], int]:
     """Meaning then figure splits. Only the openings a decision needs are embedded: a part whose articles
-    are all joined by near-identical words stays whole unasked, and of each such unit one opening speaks."""
-    plans: list[tuple[np.ndarray, np.ndarray | None, list[int]]] = []
+    are all joined by near-identical words stays whole unasked, and of each such unit one opening speaks
+    first. Where the units' speakers part, the rest of those units are embedded too and the part is decided
+    on every article (single linkage, with the word-sure pairs joined), as if every opening had been asked."""
+    plans: list[tuple[np.ndarray, np.ndarray | None, list[int], np.ndarray | None]] = []
     needed: list[int] = []
     for part in parts:
         if len(part) == 1 or embedder is None:
-            plans.append((part, None, []))
+            plans.append((part, None, [], None))
             continue
-        sub = matrix[part]
-        count, unit = meaning_units((sub @ sub.T).toarray(), sure)
+        words = (matrix[part] @ matrix[part].T).toarray()
+        count, unit = meaning_units(words, sure)
         if count == 1:
-            plans.append((part, None, []))
+            plans.append((part, None, [], None))
             continue
         representatives = [int(part[np.flatnonzero(unit == u)[0]]) for u in range(count)]
         needed.extend(representatives)
-        plans.append((part, unit, representatives))
-    vectors = opening_vectors([articles[i] for i in needed], embedder, cache, words=opening_words) if needed else None
+        plans.append((part, unit, representatives, words))
+    embed = lambda rows: opening_vectors([articles[i] for i in rows], embedder, cache, words=opening_words)  # noqa: E731
+    vectors = embed(needed) if needed else None
     where = {row: k for k, row in enumerate(needed)}
-    result: list[np.ndarray] = []
-    for part, unit, representatives in plans:
+    decided: list[np.ndarray] = []
+    second: list[int] = []  # plans whose speakers parted while some unit has more than one article
+    for k, (part, unit, representatives, _) in enumerate(plans):
         if unit is None or vectors is None:
-            by_meaning = np.ones(len(part), dtype=int)
-        else:
-            rows = vectors[[where[r] for r in representatives]]
-            by_meaning = split_by_meaning(rows @ rows.T, min_similarity)[unit]
+            decided.append(np.ones(len(part), dtype=int))
+            continue
+        rows = vectors[[where[r] for r in representatives]]
+        by_units = split_by_meaning(rows @ rows.T, min_similarity)
+        decided.append(by_units[unit])
+        if len(np.unique(by_units)) > 1 and len(representatives) < len(part):
+            second.append(k)
+    more = sorted({int(r) for k in second for r in plans[k][0]} - set(where))
+    if more:
+        extra = embed(more)
+        where.update({row: len(needed) + i for i, row in enumerate(more)})
+        vectors = np.vstack([vectors, extra]) if vectors is not None else extra
+        for k in second:
+            part, _, _, words = plans[k]
+            rows = vectors[[where[int(r)] for r in part]]
+            similarity = rows @ rows.T
+            similarity[words >= sure] = 1.0  # the words settle these pairs
+            decided[k] = split_by_meaning(similarity, min_similarity)
+    result: list[np.ndarray] = []
+    for (part, *_), by_meaning in zip(plans, decided, strict=True):
         for label in np.unique(by_meaning):
             kept = part[by_meaning == label]
             if len(kept) == 1:
@@ -387,7 +409,7 @@ def _split_parts(
                 continue
             by_figures = split_by_figures(figure_conflicts([articles[i] for i in kept]))
             result.extend(kept[by_figures == f] for f in np.unique(by_figures))
-    return result, len(needed)
+    return result, len(needed) + len(more)
 
 
 def group_stories(
