@@ -375,7 +375,11 @@ def _split_parts(
         representatives = [int(part[np.flatnonzero(unit == u)[0]]) for u in range(count)]
         needed.extend(representatives)
         plans.append((part, unit, representatives, words))
-    embed = lambda rows: opening_vectors([articles[i] for i in rows], embedder, cache, words=opening_words)  # noqa: E731
+
+    def embed(rows: list[int]) -> np.ndarray:
+        assert embedder is not None
+        return opening_vectors([articles[i] for i in rows], embedder, cache, words=opening_words)
+
     vectors = embed(needed) if needed else None
     where = {row: k for k, row in enumerate(needed)}
     decided: list[np.ndarray] = []
