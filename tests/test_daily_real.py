@@ -96,4 +96,6 @@ def test_hand_labelled_purity_of_the_day(grouping) -> None:
     # figures' statements. Before the figure and meaning checks 10 of 57 stories were mixed on this day.
     assert score.mixed <= 2, score.mixed_titles
     assert score.same_kept >= 0.7 * score.same_total  # 77 of 103; the labels also hold pairs a looser cut joined
-    assert score.unlabelled_pairs == 0
+    # Unlabelled pairs are those that fragment merging joins across labelled stories (the labels were written
+    # story by story); they were read by hand (docs/BENCHMARKS.md, "Daily at a day's size").
+    assert score.unlabelled_pairs <= 15

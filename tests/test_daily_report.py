@@ -36,14 +36,15 @@ def test_report_object(result: DailyResult) -> None:
     report = result.report
     assert report.counts.model_dump() == {
         "articles_read": 10, "articles_undated": 1, "articles_on_day": 8, "stories": 2,
-        "other_news": 3, "failed_stories": 0, "input_problems": 0,
+        "other_news": 3, "briefed_stories": 2, "opinion": 0, "merged_fragments": 0, "failed_stories": 0,
+        "input_problems": 0,
     }
     first = report.stories[0]
     assert first.outlets == ["الرياض", "عكاظ", "الوطن"]
     assert first.briefing is not None and first.briefing.mode == "extractive"
     assert {a.id for a in first.briefing.articles} == {"a1", "a2", "a3"}
     assert any("300" in point.text for point in first.briefing.key_points)
-    assert [a.id for a in report.other_news] == ["c1", "c2", "x1"]
+    assert sorted(a.id for s in report.sections for a in s.articles) == ["c1", "c2", "x1"]
     assert set(report.timings) >= {"read", "group", "briefings", "total"}
     assert "1 articles have no date and belong to no day" in report.warnings
 
@@ -88,4 +89,5 @@ def test_json_round_trips(result: DailyResult) -> None:
     data = json.loads(render(result.report, "json"))
     assert data["counts"]["stories"] == 2
     assert data["stories"][0]["briefing"]["headline"]["sources"]
-    assert data["other_news"][2]["url"] == "javascript:alert(1)"  # kept as data, never turned into a link
+    urls = [a["url"] for s in data["sections"] for a in s["articles"]]
+    assert "javascript:alert(1)" in urls  # kept as data, never turned into a link

@@ -44,6 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="group stories by words only, without the sentence-embedding check (faster, less pure)",
     )
+    parser.add_argument("--top", type=int, default=20, help="stories with a full briefing (default 20)")
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        help="where embeddings and briefings are kept for the next run of the day (default: OUT/.cache)",
+    )
+    parser.add_argument("--no-cache", action="store_true", help="compute everything afresh and keep nothing")
     service = parser.add_argument_group("service mode")
     service.add_argument("--service-url", help="send each story to this Mojaz service instead")
     service.add_argument("--workers", type=int, default=4, help="stories in flight at once (default 4)")
@@ -68,6 +75,8 @@ def _check(args: argparse.Namespace) -> None:
         raise _UsageError("--max-words must be at least 20")
     if args.threshold is not None and not 0 < args.threshold < 1:
         raise _UsageError("--threshold must be between 0 and 1")
+    if args.top < 0:
+        raise _UsageError("--top must be 0 or more")
     if args.workers < 1 or args.retries < 0 or args.timeout <= 0:
         raise _UsageError("--workers must be >= 1, --retries >= 0 and --timeout > 0")
     if args.service_url and not args.service_url.startswith(("http://", "https://")):
@@ -112,6 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             _runner(args),
             threshold=args.threshold or DEFAULT_THRESHOLD,
             meaning=not args.no_meaning_check,
+            top=args.top,
+            cache_dir=args.cache_dir,
+            use_cache=not args.no_cache,
         )
     except _UsageError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

@@ -14,11 +14,14 @@ import logging
 import os
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from app.articles import Article
+
+if TYPE_CHECKING:
+    from app.daily.cache import DailyCache
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +53,44 @@ def default_embedder() -> Embedder | None:
         return None
 
 
-def opening_similarity(articles: Sequence[Article], embedder: Embedder) -> np.ndarray:
-    """Cosine similarity of the openings of every two articles (the vectors are L2-normalized)."""
-    vectors = np.asarray(embedder.passage([opening(a) for a in articles]), dtype=np.float32)
-    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+EMBED_BATCH = 64  # openings per call into the model: bounds memory, keeps both cores busy
+MODEL_TAG = "e5-small-q4"  # part of every cache key: another model's vectors are never reused
+
+
+def opening_key(article: Article, words: int = OPENING_WORDS) -> str:
+    """Cache key of an article's opening vector: the article id and the hash of the exact text embedded."""
+    from app.daily.cache import text_hash
+
+    return f"{MODEL_TAG}:{article.id}:{text_hash(opening(article, words))}"
+
+
+def opening_vectors(
+    articles: Sequence[Article],
+    embedder: Embedder,
+    cache: DailyCache | None = None,
+    batch: int = EMBED_BATCH,
+    words: int = OPENING_WORDS,
+) -> np.ndarray:
+    """L2-normalized opening vectors, one row per article; cached ones are read, the rest embedded in batches."""
+    keys = [opening_key(a, words) for a in articles]
+    known = cache.vectors(keys) if cache is not None else {}
+    missing = [i for i, key in enumerate(keys) if key not in known]
+    vectors = np.zeros((len(articles), 0), dtype=np.float32)
+    fresh: list[tuple[str, np.ndarray]] = []
+    for start in range(0, len(missing), batch):
+        rows = missing[start : start + batch]
+        embedded = np.asarray(embedder.passage([opening(articles[i], words) for i in rows]), dtype=np.float32)
+        fresh.extend((keys[i], embedded[k]) for k, i in enumerate(rows))
+    if cache is not None:
+        cache.put_vectors(fresh)
+    by_key = {**known, **dict(fresh)}
+    if articles:
+        vectors = np.stack([by_key[key] for key in keys]).astype(np.float32)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    return vectors
+
+
+def opening_similarity(articles: Sequence[Article], embedder: Embedder, cache: DailyCache | None = None) -> np.ndarray:
+    """Cosine similarity of the openings of every two articles."""
+    vectors = opening_vectors(articles, embedder, cache)
     return vectors @ vectors.T

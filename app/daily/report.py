@@ -35,6 +35,35 @@ class ArticleRef(BaseModel):
         )
 
 
+class StoryLine(BaseModel):
+    """A story past the top N: one line (headline, outlets, link to the first article)."""
+
+    rank: int
+    title: str
+    outlets: list[str]
+    url: str | None = None
+    articles: int
+    article_ids: list[str] = Field(default_factory=list)
+
+
+class SectionNews(BaseModel):
+    """The "other news" of one section, in time order; the JSON holds all, Markdown and HTML the first few."""
+
+    key: str
+    title: str
+    anchor: str
+    articles: list[ArticleRef]
+
+
+class Display(BaseModel):
+    """How much of the day the Markdown and HTML show (the JSON always holds everything)."""
+
+    top: int = Field(description="stories with a full briefing")
+    story_lines: int = Field(description="further stories, one line each")
+    per_section: int = Field(description="other-news lines per section")
+    articles_per_story: int = Field(description="article lines under each briefed story")
+
+
 class StoryReport(BaseModel):
     rank: int
     anchor: str = Field(description="HTML id of the story's section")
@@ -55,8 +84,11 @@ class Counts(BaseModel):
     articles_read: int
     articles_undated: int
     articles_on_day: int
-    stories: int
-    other_news: int
+    stories: int = Field(description="stories of two or more articles, briefed or listed")
+    other_news: int = Field(description="articles in no story, opinion included")
+    briefed_stories: int = 0
+    opinion: int = 0
+    merged_fragments: int = 0
     failed_stories: int = 0
     input_problems: int = 0
 
@@ -67,10 +99,13 @@ class DailyReport(BaseModel):
     generated_at: datetime
     source: str = Field(description="the input file or folder")
     mode: str = Field(description="extractive | abstractive+extractive | service URL")
-    stories: list[StoryReport]
-    other_news: list[ArticleRef]
+    stories: list[StoryReport] = Field(description="the top stories, each with its briefing")
+    story_lines: list[StoryLine] = Field(default_factory=list, description="the further multi-outlet stories")
+    sections: list[SectionNews] = Field(default_factory=list, description="other news by section, opinion last")
     counts: Counts
+    display: Display
     timings: dict[str, float] = Field(default_factory=dict, description="seconds per stage")
+    cache: dict[str, int] = Field(default_factory=dict, description="cache hits and misses of this run")
     warnings: list[str] = Field(default_factory=list)
 
 

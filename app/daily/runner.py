@@ -67,6 +67,9 @@ class InProcessRunner:
         self.summarizer = summarizer
         self.model_status = model_status
         self.mode = "abstractive+extractive" if summarizer is not None else "extractive"
+        model = getattr(model_status, "model", None) if summarizer is not None else None
+        # A briefing is reused from the cache only when it was made with the same settings and model.
+        self.cache_tag = f"in-process|{self.mode}|{model}|{focus}|{max_words}"
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **options: Any) -> InProcessRunner:
@@ -157,6 +160,7 @@ class ServiceRunner:
         )
         self.focus = focus
         self.max_words = max_words
+        self.cache_tag = f"service|{self.endpoint}|{focus}|{max_words}"
         key = api_key if api_key is not None else os.environ.get(API_KEY_ENV, "")
         self.headers = {"Accept": "application/json", "User-Agent": "mojaz-daily"}
         if key.strip():
