@@ -40,7 +40,8 @@ class Ct2Generator:
         start_id = tokenizer.eos_token_id if start_id is None else start_id
         self.start_token = tokenizer.convert_ids_to_tokens(start_id)
 
-    def __call__(self, texts: list[str], settings: GenerationSettings, max_input_tokens: int) -> list[str]:
+    def generate_ids(self, texts: list[str], settings: GenerationSettings, max_input_tokens: int) -> list[list[int]]:
+        """Token ids of each generated text (the decoder start token first, no end-of-sequence)."""
         if not texts:
             return []
         encoded = self.tokenizer(
@@ -58,5 +59,8 @@ class Ct2Generator:
             length_penalty=settings.length_penalty,
             max_batch_size=max(1, settings.batch_size),  # CTranslate2 sorts by length itself
         )
-        ids = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
-        return [t.strip() for t in self.tokenizer.batch_decode(ids, skip_special_tokens=True)]
+        return [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
+
+    def __call__(self, texts: list[str], settings: GenerationSettings, max_input_tokens: int) -> list[str]:
+        ids = self.generate_ids(texts, settings, max_input_tokens)
+        return [t.strip() for t in self.tokenizer.batch_decode(ids, skip_special_tokens=True)] if ids else []
