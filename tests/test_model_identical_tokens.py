@@ -36,14 +36,14 @@ def models(trained_model_dir: Path):
 
 @pytest.fixture(scope="module")
 def inputs(models) -> list[list[int]]:
-    """Token ids of the summit articles (whole), one lead sentence alone, and one article cut after three
-    sentences: lengths from a few dozen tokens to the 512-token limit."""
+    """Token ids of the summit articles (whole), one later sentence alone and three later sentences of
+    another article: lengths from a few dozen tokens to a few hundred, seven different summaries."""
     tokenizer = models[0]
     prep = ArticlePreprocessor("")
     articles = [[prep.preprocess(s.text) for s in prepare(a, 0).sentences]
                 for a in load_articles([ROOT / "examples" / "summit"])]
     texts = [" ".join(sentences) for sentences in articles]
-    texts += [articles[1][0], " ".join(articles[2][:3])]
+    texts += [articles[1][3], " ".join(articles[2][5:8])]
     return tokenizer(texts, truncation=True, max_length=512)["input_ids"]
 
 

@@ -1,6 +1,9 @@
 """Optional CTranslate2 backend for the forward step (int8 here; on this AMX CPU slower than the torch path
 with the product's numerics, see docs/BENCHMARKS.md "## Model stage").
 
+In fp32 it gives the torch path's tokens (tested) except with a repetition penalty: CTranslate2 and
+transformers' beam search apply it differently, so with the default 3.0 a few summaries differ by a token.
+
 Used when the model folder holds a converted copy in ct2/ (`scripts/download_model.py --ct2`) and the
 ctranslate2 package is installed; the tokenizer, preprocessing, chunking, guard and cache stay the same.
 """
