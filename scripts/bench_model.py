@@ -1,34 +1,43 @@
-"""Model-stage speed: the model-card way against Mojaz's way, on the default model's architecture.
+"""Model-stage speed: the library's own ways against Mojaz's, at equal numerics, on AraBART's architecture.
 
-No download: the weights are random, in an MBart built from AraBART's published config (d_model 768,
-6+6 layers, 12 heads, FFN 3072, vocabulary 50,002: the architecture of the default model,
-abdalrahmanshahrour/arabartsummarization). Random weights do not change the arithmetic, and every run
-generates exactly --new-tokens tokens per article (min_new_tokens = max_new_tokens), so both ways do
-the same amount of decoding.
+No download: random weights in an MBart built from AraBART's published config (d_model 768, 6+6 layers,
+12 heads, FFN 3072, vocabulary 50,002: the default model's architecture), saved once to a temp folder
+and loaded from there by every way, as a real model is (so peak memory includes loading).
 
-  card   one article at a time, fp32, beam 3, torch defaults (what the model card's code does)
-  mojaz  the product default: all articles in one length-sorted batch, torch.inference_mode, numerics
-         "auto" (MOJAZ_NUMERICS: bf16-int8 on CPUs with native bf16, else int8), threads from
-         app/model/threads.py, beam 3 and the rest from prompts/generation.toml
-  --all adds the alternatives: mojaz-int8, mojaz-bf16, mojaz-bf16-int8 (fixed numerics), ct2-int8
-  (the optional CTranslate2 backend, same batch and threads) and mojaz-greedy (beam 1: NOT equal
-  settings). --ways picks any of WAYS, e.g. ct2-int8_bfloat16 where a CTranslate2 build supports it.
+Output lengths are realistic, not forced to the maximum: each article's summary length is drawn from
+20-60 tokens (XL-Sum Arabic summaries are roughly that long), and one logits processor, given to every
+way alike, ends each article's beams exactly there (end-of-sequence banned before, forced at it). A
+batch then runs until its longest summary ends, as real batched generation does.
 
-Each way runs in its own process so its peak RSS is its own (the fp32 model built before conversion
-sets the floor); --repeat N runs every way N times, interleaved, and shows the median.
+  card            the model card's way: one article at a time, fp32, torch.no_grad, torch's threads
+  lib-fp32        the library's batched generate: all articles in one padded batch, fp32, inference_mode
+  lib-int8        the same after torch.ao dynamic int8 quantization of every Linear (quantize_dynamic)
+  lib-bf16        the same with the model loaded in bf16 (from_pretrained(dtype=torch.bfloat16))
+  lib-autocast    the same, fp32 weights under torch.autocast("cpu", dtype=torch.bfloat16)
+  mojaz-fp32      the product's forward step (app/model/generation.py), fp32: tokens identical to lib-fp32
+  mojaz-int8 / mojaz-bf16 / mojaz-bf16-int8   the product with MOJAZ_NUMERICS fixed
+  mojaz           the product default, MOJAZ_NUMERICS=auto, as app/model/loader.py loads it
 
-    .venv/bin/python scripts/bench_model.py --all --repeat 3     # ~4 minutes on 2 quiet cores
-    .venv/bin/python scripts/bench_model.py --new-tokens 32 --articles 3    # quick look
+Every way uses beam 3, repetition penalty 3.0, no repeated 3-grams (prompts/generation.toml), the same
+inputs and the same drawn lengths, and runs in its own process (its peak RSS is its own). Threads: torch's
+default for the card (printed), app/model/threads.py for every batched way (printed). --repeat N runs
+every way N times, interleaved, and shows the median. Wrap timed runs in `flock /tmp/mojaz-bench.lock`.
+
+    flock /tmp/mojaz-bench.lock .venv/bin/python scripts/bench_model.py --repeat 3
+    .venv/bin/python scripts/bench_model.py --articles 3 --ways lib-fp32,mojaz-fp32     # quick look
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import random
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -45,144 +54,187 @@ ARABART = dict(
     # In AraBART's config.json too; transformers 5 ignores them, CTranslate2's converter reads them.
     normalize_before=True, add_final_layer_norm=True, normalize_embedding=True,
 )
-# Input lengths of the five articles, in tokens: mixed, as a real article set is (one chunk each).
-LENGTHS = [512, 300, 470, 380, 512]
+# Input lengths, in tokens: mixed, as a real article set is (one chunk each); repeated for more articles.
+LENGTHS = [512, 300, 470, 380, 512, 260, 420, 340]
+SUMMARY_TOKENS = (20, 60)
+BEAMS = 3
+PAD, EOS = 1, 2
 
 
-def build_model():
+def model_folder() -> Path:
+    """The random AraBART-size model, saved once under the temp dir (about 560 MB, fp32 safetensors)."""
+    folder = Path(tempfile.gettempdir()) / "mojaz-bench-arabart-random"
+    if not (folder / "model.safetensors").is_file():
+        import torch
+        from transformers import MBartConfig, MBartForConditionalGeneration
+
+        torch.manual_seed(0)
+        building = Path(tempfile.mkdtemp(prefix="mojaz-bench-building-"))
+        MBartForConditionalGeneration(MBartConfig(**ARABART)).save_pretrained(building)
+        building.rename(folder)
+    return folder
+
+
+def load(dtype: str = "fp32"):
     import torch
-    from transformers import MBartConfig, MBartForConditionalGeneration
+    from transformers import AutoModelForSeq2SeqLM
 
-    torch.manual_seed(0)
-    model = MBartForConditionalGeneration(MBartConfig(**ARABART))
-    model.eval()
-    return model
+    model = AutoModelForSeq2SeqLM.from_pretrained(
+        model_folder(), dtype=torch.bfloat16 if dtype == "bf16" else torch.float32)
+    return model.eval()
 
 
-def article_ids(count: int) -> list[list[int]]:
+def articles(count: int) -> tuple[list[list[int]], list[int]]:
+    """Input ids, longest first (the order Mojaz batches in, so row i is article i in every way), and each
+    article's drawn summary length."""
     import torch
 
     generator = torch.Generator().manual_seed(1)
-    lengths = (LENGTHS * ((count // len(LENGTHS)) + 1))[:count]
-    return [
-        [0, *torch.randint(5, ARABART["vocab_size"], (n - 2,), generator=generator).tolist(), 2]
-        for n in lengths
-    ]
+    lengths = sorted((LENGTHS * (count // len(LENGTHS) + 1))[:count], reverse=True)
+    inputs = [[0, *torch.randint(5, ARABART["vocab_size"], (n - 2,), generator=generator).tolist(), EOS]
+              for n in lengths]
+    draw = random.Random(2)
+    return inputs, [draw.randint(*SUMMARY_TOKENS) for _ in range(count)]
 
 
-def run_card(new_tokens: int, count: int) -> dict:
+def stop_at(lengths: list[int]):
+    """A logits processor that ends article i's beams after exactly lengths[i] new tokens (the decoder
+    start token not counted): end-of-sequence banned before, the only choice then."""
     import torch
+    from transformers import LogitsProcessor, LogitsProcessorList
 
-    model = build_model()
-    inputs = article_ids(count)
-    kwargs = dict(num_beams=3, repetition_penalty=3.0, length_penalty=1.0, no_repeat_ngram_size=3,
-                  max_new_tokens=new_tokens, min_new_tokens=new_tokens, pad_token_id=1)
-    started = time.perf_counter()
-    out_lengths = []
-    for ids in inputs:
-        with torch.no_grad():  # what the pipeline did
-            generated = model.generate(input_ids=torch.tensor([ids]), **kwargs)
-        out_lengths.append(generated.shape[1])
-    seconds = time.perf_counter() - started
-    return {"seconds": seconds, "threads": torch.get_num_threads(), "output_lengths": out_lengths}
+    class StopAtDrawnLength(LogitsProcessor):
+        def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+            done = input_ids.shape[1] - 1
+            for row in range(scores.shape[0]):
+                if done >= lengths[row // BEAMS]:
+                    scores[row].fill_(-float("inf"))
+                    scores[row, EOS] = 0.0
+                else:
+                    scores[row, EOS] = -float("inf")
+            return scores
+
+    return LogitsProcessorList([StopAtDrawnLength()])
 
 
-def run_mojaz(new_tokens: int, count: int, numerics: str | None = None, beams: int | None = None) -> dict:
-    """The product's forward step (app/model/generation.py) with the product's numerics and threads."""
+def generation_settings(count: int):
+    from app.model.generation import GenerationSettings
+
+    # max_new_tokens above every drawn length, min_new_tokens from the prompts (below every drawn length).
+    return replace(GenerationSettings.from_prompts(), num_beams=BEAMS, max_new_tokens=SUMMARY_TOKENS[1] + 8,
+                   batch_size=max(count, 1))
+
+
+def library_kwargs(count: int) -> dict:
+    return {**generation_settings(count).generate_kwargs(), "pad_token_id": PAD}
+
+
+def set_threads() -> int:
     import torch
 
     from app.config import get_settings
-    from app.model.generation import GenerationSettings, generate_ids
-    from app.model.loader import numerics_for
-    from app.model.numerics import apply_numerics
     from app.model.threads import model_threads
 
-    settings = get_settings()
-    torch.set_num_threads(model_threads(settings.model_threads))
-    chosen = numerics or numerics_for(settings)
-    model = apply_numerics(build_model(), chosen)
-    generation = replace(GenerationSettings.from_prompts(), max_new_tokens=new_tokens,
-                         min_new_tokens=new_tokens, batch_size=max(count, 1))
-    if beams is not None:
-        generation = replace(generation, num_beams=beams)
-    inputs = article_ids(count)
+    torch.set_num_threads(model_threads(get_settings().model_threads))
+    return torch.get_num_threads()
+
+
+def run_card(count: int) -> dict:
+    import torch
+
+    model = load()
+    inputs, lengths = articles(count)
+    kwargs = library_kwargs(count)
     started = time.perf_counter()
-    generated = generate_ids(model, inputs, 1, generation)
-    seconds = time.perf_counter() - started
-    return {"seconds": seconds, "threads": torch.get_num_threads(), "numerics": chosen,
-            "num_beams": generation.num_beams, "output_lengths": [len(g) for g in generated]}
+    outputs = []
+    for ids, length in zip(inputs, lengths, strict=True):
+        with torch.no_grad():  # what the card's pipeline did
+            generated = model.generate(input_ids=torch.tensor([ids]), logits_processor=stop_at([length]), **kwargs)
+        outputs.append(generated[0].tolist())
+    return {"seconds": time.perf_counter() - started, "threads": torch.get_num_threads(), "outputs": outputs}
 
 
-def run_ct2(new_tokens: int, count: int, compute_type: str | None = None) -> dict:
-    import tempfile
+def run_library(count: int, numerics: str) -> dict:
+    """transformers' batched generate, with the library's own quantization for int8 / bf16."""
+    import contextlib
+    import warnings
 
-    import ctranslate2
-    from tokenizers import Tokenizer, models
-    from transformers import PreTrainedTokenizerFast
+    import torch
+
+    threads = set_threads()
+    model = load("bf16" if numerics == "bf16" else "fp32")
+    if numerics == "int8":
+        from torch.ao.quantization import quantize_dynamic
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+    inputs, lengths = articles(count)
+    width = max(map(len, inputs))
+    ids = torch.tensor([row + [PAD] * (width - len(row)) for row in inputs])
+    mask = (ids != PAD).long()
+    autocast = (torch.autocast("cpu", dtype=torch.bfloat16) if numerics == "autocast"
+                else contextlib.nullcontext())
+    started = time.perf_counter()
+    with torch.inference_mode(), autocast:
+        generated = model.generate(input_ids=ids, attention_mask=mask, logits_processor=stop_at(lengths),
+                                   **library_kwargs(count))
+    return {"seconds": time.perf_counter() - started, "threads": threads, "outputs": generated.tolist()}
+
+
+def run_mojaz(count: int, numerics: str | None = None) -> dict:
+    """The product's load (app/model/loader.py: load_model) and forward step (generate_ids)."""
+    import functools
 
     from app.config import get_settings
-    from app.model.ct2 import convert_to_ct2
-    from app.model.loader import numerics_for
-    from app.model.numerics import ct2_compute_type
-    from app.model.threads import model_threads
+    from app.model.generation import generate_ids
+    from app.model.loader import load_model, numerics_for
 
-    settings = get_settings()
-    compute_type = compute_type or ct2_compute_type(numerics_for(settings))
-    specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
-    tokens = specials + [f"t{i}" for i in range(len(specials), ARABART["vocab_size"])]
-    with tempfile.TemporaryDirectory() as tmp:
-        hf_dir = Path(tmp) / "hf"
-        build_model().save_pretrained(hf_dir)
-        # The converter copies the vocabulary from a tokenizer; ids are what matter here, not text.
-        word_level = Tokenizer(models.WordLevel({t: i for i, t in enumerate(tokens)}, unk_token="<unk>"))
-        PreTrainedTokenizerFast(tokenizer_object=word_level, bos_token="<s>", eos_token="</s>",
-                                pad_token="<pad>", unk_token="<unk>", mask_token="<mask>").save_pretrained(hf_dir)
-        ct2_dir = convert_to_ct2(hf_dir)  # what scripts/download_model.py --ct2 does
-        translator = ctranslate2.Translator(str(ct2_dir), device="cpu", compute_type=compute_type,
-                                            intra_threads=model_threads(settings.model_threads))
-        inputs = [[tokens[i] for i in ids] for ids in article_ids(count)]
-        started = time.perf_counter()
-        results = translator.translate_batch(
-            inputs, target_prefix=[["</s>"]] * count, beam_size=3, max_decoding_length=new_tokens,
-            min_decoding_length=new_tokens,
-            repetition_penalty=3.0, no_repeat_ngram_size=3, max_batch_size=count,
-        )
-        seconds = time.perf_counter() - started
-    return {"seconds": seconds, "compute_type": compute_type,
-            "output_lengths": [len(r.hypotheses[0]) for r in results]}
+    threads = set_threads()
+    chosen = numerics or numerics_for(get_settings())
+    model = load_model(str(model_folder()), chosen)
+    inputs, lengths = articles(count)
+    model.generate = functools.partial(model.generate, logits_processor=stop_at(lengths))
+    started = time.perf_counter()
+    outputs = generate_ids(model, inputs, PAD, generation_settings(count))
+    return {"seconds": time.perf_counter() - started, "threads": threads, "numerics": chosen, "outputs": outputs}
 
 
-# way -> (function, keyword arguments, what it is). "mojaz" is the product default: numerics "auto"
-# (MOJAZ_NUMERICS) resolved for this CPU, beam 3 from prompts/generation.toml.
+# way -> (function, keyword arguments, numerics, what it is)
 WAYS: dict[str, tuple] = {
-    "card": (run_card, {}, "one article at a time, fp32, beam 3"),
-    "mojaz": (run_mojaz, {}, "product default: batch, inference_mode, numerics auto, beam 3"),
-    "mojaz-int8": (run_mojaz, {"numerics": "int8"}, "batch, int8 dynamic quantization, beam 3"),
-    "mojaz-bf16": (run_mojaz, {"numerics": "bf16"}, "batch, bf16 weights and activations, beam 3"),
-    "mojaz-bf16-int8": (run_mojaz, {"numerics": "bf16-int8"},
-                        "batch, bf16 with int8 per-step decoder linears, beam 3"),
-    "mojaz-fp32": (run_mojaz, {"numerics": "fp32"}, "batch, fp32, beam 3"),
-    "ct2": (run_ct2, {}, "CTranslate2, compute type from numerics auto, beam 3"),
-    "ct2-int8": (run_ct2, {"compute_type": "int8"}, "CTranslate2 int8, beam 3"),
-    "ct2-int8_bfloat16": (run_ct2, {"compute_type": "int8_bfloat16"}, "CTranslate2 int8 weights, bf16, beam 3"),
-    "ct2-bfloat16": (run_ct2, {"compute_type": "bfloat16"}, "CTranslate2 bf16, beam 3"),
-    "mojaz-greedy": (run_mojaz, {"beams": 1}, "product default with beam 1: NOT equal settings"),
+    "card": (run_card, {}, "fp32", "model card: one article at a time, fp32"),
+    "lib-fp32": (run_library, {"numerics": "fp32"}, "fp32", "library batched generate, fp32"),
+    "lib-int8": (run_library, {"numerics": "int8"}, "int8", "library batched, torch.ao dynamic int8"),
+    "lib-bf16": (run_library, {"numerics": "bf16"}, "bf16", "library batched, loaded in bf16"),
+    "lib-autocast": (run_library, {"numerics": "autocast"}, "bf16", "library batched, fp32 under bf16 autocast"),
+    "mojaz-fp32": (run_mojaz, {"numerics": "fp32"}, "fp32", "Mojaz, fp32"),
+    "mojaz-int8": (run_mojaz, {"numerics": "int8"}, "int8", "Mojaz, int8 dynamic quantization"),
+    "mojaz-bf16": (run_mojaz, {"numerics": "bf16"}, "bf16", "Mojaz, bf16"),
+    "mojaz-bf16-int8": (run_mojaz, {"numerics": "bf16-int8"}, "bf16-int8",
+                        "Mojaz, bf16 with int8 per-step decoder linears"),
+    "mojaz": (run_mojaz, {}, "auto", "Mojaz default, numerics auto"),
 }
-ALTERNATIVES = ["mojaz-int8", "mojaz-bf16", "mojaz-bf16-int8", "ct2-int8", "mojaz-greedy"]
+DEFAULT_WAYS = list(WAYS)
 
 
-def child(way: str, new_tokens: int, count: int) -> None:
-    function, kwargs, _ = WAYS[way]
-    result = function(new_tokens, count, **kwargs)
+def child(way: str, count: int) -> None:
+    function, kwargs, _, _ = WAYS[way]
+    result = function(count, **kwargs)
+    outputs = result.pop("outputs")
+    result["new_tokens"] = [sum(1 for t in row[1:] if t not in (PAD, EOS)) for row in outputs]
+    # A fingerprint of the tokens, trailing padding removed, to compare ways with.
+    rows = [list(row) for row in outputs]
+    for row in rows:
+        while row and row[-1] == PAD:
+            row.pop()
+    result["tokens"] = hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:12]
     result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
 
-def measure(way: str, new_tokens: int, count: int) -> dict:
-    proc = subprocess.run(
-        [sys.executable, __file__, "--child", way, "--new-tokens", str(new_tokens), "--articles", str(count)],
-        capture_output=True, text=True, check=False,
-    )
+def measure(way: str, count: int) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--child", way, "--articles", str(count)],
+                          capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -190,53 +242,60 @@ def measure(way: str, new_tokens: int, count: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Model-stage benchmark (random AraBART-size weights).")
-    parser.add_argument("--new-tokens", type=int, default=128)
     parser.add_argument("--articles", type=int, default=5)
-    parser.add_argument("--ways", default="card,mojaz",
-                        help=f"comma-separated, from: {', '.join(WAYS)}")
-    parser.add_argument("--all", action="store_true", help="also time " + ", ".join(ALTERNATIVES))
+    parser.add_argument("--ways", default=",".join(DEFAULT_WAYS), help=f"comma-separated, from: {', '.join(WAYS)}")
     parser.add_argument("--repeat", type=int, default=1,
                         help="rounds (each way once per round, in its own process); the median is shown")
     parser.add_argument("--child", choices=sorted(WAYS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child(args.child, args.new_tokens, args.articles)
+        child(args.child, args.articles)
         return 0
 
-    ways = [w for w in args.ways.split(",") if w] + (ALTERNATIVES if args.all else [])
-    ways = list(dict.fromkeys(["card", *ways]))
+    ways = [w for w in args.ways.split(",") if w]
     unknown = [w for w in ways if w not in WAYS]
     if unknown:
         parser.error(f"unknown way(s): {', '.join(unknown)}")
+    model_folder()
     runs: dict[str, list[dict]] = {way: [] for way in ways}
     for round_ in range(max(1, args.repeat)):
         for way in ways:  # interleaved, so a burst of load elsewhere hits every way alike
-            runs[way].append(measure(way, args.new_tokens, args.articles))
+            runs[way].append(measure(way, args.articles))
             print(f"round {round_ + 1} {way}: {json.dumps(runs[way][-1])}", file=sys.stderr)
 
+    import torch
+
+    from app.model.numerics import cpu_capabilities, native_bf16, resolve_numerics
+
     n = args.articles
-    print(f"\n{n} articles, inputs {(LENGTHS * n)[:n]} tokens, {args.new_tokens} new tokens each; "
-          f"median of {max(1, args.repeat)} run(s), each in its own process\n")
-    print("| way | what | total s (min-max) | s/article | peak RSS MiB | speed-up vs card |")
-    print("| --- | --- | ---: | ---: | ---: | ---: |")
-    card = [r["seconds"] for r in runs["card"] if "seconds" in r]
-    card_s = statistics.median(card) if card else None
+    inputs, lengths = articles(n)
+    caps = cpu_capabilities()
+    flags = [f for f in ("avx512_vnni", "avx512_bf16", "amx_bf16", "amx_int8") if caps.get(f)]
+    print(f"\n{n} articles, inputs {[len(i) for i in inputs]} tokens, summaries {lengths} new tokens "
+          f"(drawn from {SUMMARY_TOKENS[0]}-{SUMMARY_TOKENS[1]}), beam {BEAMS}; median of {max(1, args.repeat)} "
+          f"run(s), each in its own process. torch {torch.__version__}, CPU flags: {', '.join(flags) or 'none'}; "
+          f"auto = {resolve_numerics('auto')} (native bf16: {native_bf16()})\n")
+    print("| way | what | numerics | threads | total s (min-max) | peak RSS MiB | tokens | vs lib-fp32 |")
+    print("| --- | --- | --- | ---: | ---: | ---: | --- | ---: |")
+    base = [r["seconds"] for r in runs.get("lib-fp32", []) if "seconds" in r]
+    base_s = statistics.median(base) if base else None
+    reference = next((r.get("tokens") for r in runs.get("lib-fp32", []) if "tokens" in r), None)
     for way in ways:
         ok = [r for r in runs[way] if "seconds" in r]
-        label = WAYS[way][2]
-        detail = ok[0].get("numerics") or ok[0].get("compute_type") if ok else None
-        if detail and way in {"mojaz", "ct2"}:
-            label += f" (here: {detail})"
+        _, _, numerics, label = WAYS[way]
         if not ok:
             error = next((r["error"] for r in runs[way] if "error" in r), "failed")
-            print(f"| {way} | {label} | - | - | - | failed: {error[:80]} |")
+            print(f"| {way} | {label} | {numerics} | - | - | - | - | failed: {error[:80]} |")
             continue
+        if way == "mojaz":
+            numerics = f"auto = {ok[0]['numerics']}"
         seconds = [r["seconds"] for r in ok]
         mid = statistics.median(seconds)
         rss = max(r["peak_rss_mib"] for r in ok)
-        ratio = f"{card_s / mid:.1f}x" if card_s else "-"
-        print(f"| {way} | {label} | {mid:.1f} ({min(seconds):.1f}-{max(seconds):.1f}) | {mid / n:.2f} "
-              f"| {rss:.0f} | {ratio} |")
+        same = "same as lib-fp32" if reference and ok[0]["tokens"] == reference else ok[0]["tokens"]
+        ratio = f"{base_s / mid:.2f}x" if base_s else "-"
+        spread = f"{mid:.1f} ({min(seconds):.1f}-{max(seconds):.1f})"
+        print(f"| {way} | {label} | {numerics} | {ok[0]['threads']} | {spread} | {rss:.0f} | {same} | {ratio} |")
     return 0
 
 

@@ -19,3 +19,15 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         sys.path.remove(str(ROOT / "scripts"))
     return build_tiny_model(tmp_path_factory.mktemp("models") / "tiny-arabart")
+
+
+@pytest.fixture(scope="session")
+def trained_model_dir() -> Path:
+    """A tiny seq2seq trained to write the lead clause of our own articles (make_tiny_model.py --trained):
+    trained once per machine (about a minute on 2 cores) and kept under the temp dir while unchanged."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from make_tiny_model import trained_model_cached
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    return trained_model_cached()

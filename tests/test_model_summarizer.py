@@ -1,4 +1,7 @@
-"""The model stage on a tiny random-weight model built by the tests (tests/conftest.py: tiny_model_dir)."""
+"""The model stage on a tiny random-weight model built by the tests (tests/conftest.py: tiny_model_dir).
+
+That the product's beam search gives the library's tokens is tested on a model whose output depends on
+its input: tests/test_model_identical_tokens.py; kept abstractive summaries: tests/test_model_end_to_end.py."""
 
 from __future__ import annotations
 
@@ -326,26 +329,3 @@ def test_ctranslate2_copy_in_the_model_folder_is_used_when_installed(tiny_model_
     requests = [request_for(article_id) for article_id in ARTICLES]
     for request, result in zip(requests, summarizer.summarize(requests), strict=True):
         assert_guarded(request, result)
-
-
-def test_beam_cache_shortcuts_leave_beam_search_outputs_unchanged(tiny_model_dir: Path) -> None:
-    """Mojaz's beam search (cross-attention cache kept once per article, not reordered, attended by all beams
-    in one call) gives the library's own beam search's tokens, one article at a time, on another copy.
-    In fp32: bf16 and int8 results also depend on the batch's padding and per-batch activation scales."""
-    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-
-    from app.model.generation import FOLDED_ATTENTION, GenerationSettings, generate_ids
-    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
-    ours_model, plain_model = (AutoModelForSeq2SeqLM.from_pretrained(tiny_model_dir) for _ in range(2))
-    settings = GenerationSettings(num_beams=3, max_new_tokens=24, min_new_tokens=24, batch_size=3)
-    inputs = tokenizer([tiny_prep(text) for text in ARTICLES.values()])["input_ids"]
-    ours = generate_ids(ours_model, inputs, tokenizer.pad_token_id, settings)
-    assert ours_model.config._attn_implementation == FOLDED_ATTENTION
-    assert plain_model.config._attn_implementation == "sdpa"
-    with torch.inference_mode():
-        plain = [
-            plain_model.generate(input_ids=torch.tensor([ids]), pad_token_id=tokenizer.pad_token_id,
-                                 **settings.generate_kwargs())[0].tolist()
-            for ids in inputs
-        ]
-    assert ours == plain

@@ -1,6 +1,9 @@
 """Optional CTranslate2 backend for the forward step (int8 here; on this AMX CPU slower than the torch path
 with the product's numerics, see docs/BENCHMARKS.md "## Model stage").
 
+In fp32 it gives the torch path's tokens (tested) except with a repetition penalty: CTranslate2 and
+transformers' beam search apply it differently, so with the default 3.0 a few summaries differ by a token.
+
 Used when the model folder holds a converted copy in ct2/ (`scripts/download_model.py --ct2`) and the
 ctranslate2 package is installed; the tokenizer, preprocessing, chunking, guard and cache stay the same.
 """
@@ -40,7 +43,8 @@ class Ct2Generator:
         start_id = tokenizer.eos_token_id if start_id is None else start_id
         self.start_token = tokenizer.convert_ids_to_tokens(start_id)
 
-    def __call__(self, texts: list[str], settings: GenerationSettings, max_input_tokens: int) -> list[str]:
+    def generate_ids(self, texts: list[str], settings: GenerationSettings, max_input_tokens: int) -> list[list[int]]:
+        """Token ids of each generated text (the decoder start token first, no end-of-sequence)."""
         if not texts:
             return []
         encoded = self.tokenizer(
@@ -58,5 +62,8 @@ class Ct2Generator:
             length_penalty=settings.length_penalty,
             max_batch_size=max(1, settings.batch_size),  # CTranslate2 sorts by length itself
         )
-        ids = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
-        return [t.strip() for t in self.tokenizer.batch_decode(ids, skip_special_tokens=True)]
+        return [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
+
+    def __call__(self, texts: list[str], settings: GenerationSettings, max_input_tokens: int) -> list[str]:
+        ids = self.generate_ids(texts, settings, max_input_tokens)
+        return [t.strip() for t in self.tokenizer.batch_decode(ids, skip_special_tokens=True)] if ids else []

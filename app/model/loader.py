@@ -85,7 +85,7 @@ def _load(source: str, folder: Path | None, settings: Settings) -> dict[str, Any
     """Keyword arguments for Seq2SeqSummarizer (model or generator, tokenizer, config) and a description."""
     import torch
     import transformers
-    from transformers import AutoConfig, AutoModelForSeq2SeqLM, AutoTokenizer
+    from transformers import AutoConfig, AutoTokenizer
 
     transformers.logging.set_verbosity_error()
     transformers.logging.disable_progress_bar()
@@ -106,14 +106,24 @@ def _load(source: str, folder: Path | None, settings: Settings) -> dict[str, Any
         return {"model": None, "generator": generator, "tokenizer": tokenizer, "config": config,
                 "numerics": numerics, "detail": detail}
 
-    model = AutoModelForSeq2SeqLM.from_pretrained(source, dtype=torch.float32)
-    model.eval()
+    model = load_model(source, numerics)
     params = sum(p.numel() for p in model.parameters())
-    model = apply_numerics(model, numerics)
     detail = f"{config.model_type}, {params / 1e6:.1f}M parameters, {NUMERICS_DETAIL[numerics]}"
     detail += f", {torch.get_num_threads()} threads"
     return {"model": model, "generator": None, "tokenizer": tokenizer, "config": model.config,
             "numerics": numerics, "detail": detail}
+
+
+def load_model(source: str, numerics: Numerics) -> Any:
+    """The seq2seq model in `numerics`, in eval mode. bf16 formats load straight into bf16 (the fp32
+    weights are never all in memory: half the peak); int8 quantizes from fp32, as torch.ao needs."""
+    import torch
+    from transformers import AutoModelForSeq2SeqLM
+
+    dtype = torch.bfloat16 if numerics in {"bf16", "bf16-int8"} else torch.float32
+    model = AutoModelForSeq2SeqLM.from_pretrained(source, dtype=dtype)
+    model.eval()
+    return apply_numerics(model, numerics)
 
 
 NUMERICS_DETAIL = {
