@@ -117,3 +117,17 @@ def test_an_article_reporting_other_prices_is_not_cited_for_the_price():
     assert {r.figure for r in conflict.reports} == {"36", "79"}
     stock = _point_with(briefing, "مخزونات الخام")
     assert set(stock.sources) == {"oil-a", "oil-b"}
+
+
+def test_markdown_and_html_show_who_reported_which_figure_and_tell_one_outlets_articles_apart():
+    from app.render import render
+
+    briefing = build_briefing([FLOOD_A, FLOOD_B, FLOOD_C])
+    number = {a.id: n for n, a in enumerate(briefing.articles, start=1)}
+    markdown = render(briefing, "markdown")
+    toll = next(line for line in markdown.splitlines() if "قتيلا" in line and line.startswith("- "))
+    # The point names the outlet, and the sources-list number tells okaz's two articles apart.
+    assert f"عكاظ [{number['flood-a']}]، عكاظ [{number['flood-c']}]" in toll
+    assert "  - تباينت الأرقام بين المصادر: 20 وفق عكاظ (1) وعكاظ (2)، مقابل 27 وفق الوطن" in markdown.splitlines()
+    html = render(briefing, "html")
+    assert 'class="conflict"' in html and "الوطن" in html

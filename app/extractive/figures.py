@@ -2,7 +2,8 @@
 
 A figure is a number written in digits (Arabic-Indic digits folded to ASCII), with its decimal part:
 «50.35»، «2,500» (a thousands separator) and «2٫5» are read as 50.35, 2500 and 2.5. Years (1900–2099, and
-Hijri years 1300–1499 written with «هـ») are not figures here: they date a fact, they do not state it.
+Hijri years 1300–1499 written with «هـ») and clock times («10:30»، «0515 بتوقيت جرينتش»، «الساعة 9») are not
+figures here: they date a fact, they do not state it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ _NUMBER = re.compile(r"(?<![\w.,٫])\d+(?:(?:[.,٫])\d+)*(?![\w])")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
 _HIJRI_AFTER = re.compile(r"^\s*(?:هـ|ه\b|هجري)")
 _WORD = re.compile(r"[\u0621-\u064A]+")
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")
+_TIME_AFTER = ("بتوقيت", "توقيت", "جرينتش", "غرينتش", "صباحا", "مساء", "ظهرا", "عصرا", "فجرا", "ليلا")
+_TIME_BEFORE = ("الساعه", "ساعه")
 
 
 @dataclass(frozen=True)
@@ -48,14 +52,19 @@ def _is_year(value: str, after: str) -> bool:
 def figures(text: str) -> list[Figure]:
     """Figures of a text in order, years left out."""
     folded = text.translate(_DIGITS)
+    clocks = [m.span() for m in _CLOCK.finditer(folded)]
     found = []
     for match in _NUMBER.finditer(folded):
         value = _canonical(match.group())
         after = folded[match.end() : match.end() + 40]
-        if _is_year(value, after):
+        if _is_year(value, after) or any(lo <= match.start() < hi for lo, hi in clocks):
             continue
         following = _WORD.search(normalize(after))
-        unit = stem(following.group()) if following and following.start() <= 3 else ""
+        next_word = following.group() if following and following.start() <= 3 else ""
+        previous = normalize(folded[max(0, match.start() - 12) : match.start()]).split()
+        if next_word in _TIME_AFTER or (previous and previous[-1] in _TIME_BEFORE):
+            continue
+        unit = stem(next_word) if next_word else ""
         found.append(Figure(value, unit))
     return found
 

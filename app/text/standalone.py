@@ -14,6 +14,12 @@ from app import prompts
 from app.text.normalize import normalize
 
 MAX_JOINED_WORDS = 50  # a dangling sentence joined to its predecessor must stay a readable key point
+MIN_KEPT_WORDS = 8  # what is left of a sentence after its announcement tail must still say something
+# «…بعد انتهاء الزيارة، فيما يلي نصها:» — the announcement is cut; the fact before it is kept.
+_ANNOUNCEMENT_TAIL = re.compile(
+    r"\s*[،,]?\s*(?:و?فيما يلي|و?في ما يلي|و?جاء|و?هذا|و?اليكم|و?إليكم)\s+(?:نصه|نصها|نص\S*|ما يلي)"
+    r"\s*[:：]\s*[\"»”']?\s*$"
+)
 
 _patterns_cache: dict[tuple[str, str], tuple[re.Pattern[str], ...]] = {}
 
@@ -59,6 +65,9 @@ def standalone_sentences(sentences: list[str]) -> list[str]:
     joined sentence would be too long or there is no predecessor."""
     kept: list[str] = []
     for sentence in sentences:
+        trimmed = _ANNOUNCEMENT_TAIL.sub("", sentence)
+        if trimmed != sentence and len(trimmed.split()) >= MIN_KEPT_WORDS:
+            sentence = trimmed.rstrip(" ،,") + "."
         if is_junk(sentence) or is_formula(sentence):
             continue
         if is_dangling(sentence):
