@@ -59,7 +59,7 @@ _NUMBER_NOUN = [
     )
 ]
 _LATIN = re.compile(r"[A-Za-z]{2,}")
-_URL = re.compile(r"https?://\S+|<https?://[^>]+>|\]\(https?://[^)]+\)")
+_URL = re.compile(r"https?://\S+|<https?://[^>]+>|\]\((?:https?://|#)[^)]+\)|<a id=\"[^\"]*\"></a>")
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -148,14 +148,18 @@ def _reader_text(path: Path) -> str:
 
 
 def check_rendered(paths: Iterable[Path], article_texts: Iterable[str], findings: Findings) -> None:
-    """Number–noun agreement and English words in what the reader sees (Markdown and HTML)."""
+    """Number–noun agreement and English words in what the reader sees (Markdown and HTML). What an article
+    itself says (a count it wrote, a Latin name it used) is quoted, not the interface, and is not counted."""
+    article_texts = list(article_texts)
     article_words = {w.lower() for t in article_texts for w in _LATIN.findall(t)}
+    quoted = "\n".join(article_texts)
     for path in paths:
         text = _reader_text(path)
         findings.checked["rendered_files"] = findings.checked.get("rendered_files", 0) + 1
         for pattern in _NUMBER_NOUN:
             for match in pattern.finditer(text):
-                findings.add("number_noun", f"{path.suffix}: «{match.group(0)}»")
+                if match.group(0) not in quoted:
+                    findings.add("number_noun", f"{path.suffix}: «{match.group(0)}»")
         for word in _LATIN.findall(_URL.sub(" ", text)):
             if word.lower() not in article_words:
                 findings.add("english", f"{path.suffix}: {word}")
@@ -165,14 +169,10 @@ def run_checks(report_path: Path, feed: dict[str, dict[str, Any]], top: int) -> 
     report = json.loads(report_path.read_text(encoding="utf-8"))
     findings = Findings()
     stories = sorted(report["stories"], key=lambda s: s["rank"])[:top]
-    texts = []
     for story in stories:
         if story.get("briefing"):
             check_story(story["briefing"], feed, findings)
-        for ref in story["articles"]:
-            article = feed.get(ref["id"], {})
-            texts.append(f"{article.get('title', '')} {article.get('text', '')}")
-    texts += [a.get("title", "") for a in report.get("other_news", [])]
+    texts = [f"{a.get('title', '')}\n{a.get('text', '')}" for a in feed.values()]
     rendered = [report_path.with_suffix(s) for s in (".md", ".html") if report_path.with_suffix(s).exists()]
     check_rendered(rendered, texts, findings)
     findings.checked["stories"] = len(stories)
@@ -185,5 +185,5 @@ def format_findings(findings: Findings, examples: int = 3) -> str:
     for kind in KINDS:
         found = findings.found[kind]
         lines.append(f"{kind}: {len(found)}")
-        lines += [f"    {e}" for e in found[:examples]]
+        lines += [f"    {e}" for e in list(dict.fromkeys(found))[:examples]]
     return "\n".join(lines)
