@@ -73,6 +73,8 @@ def article_summaries(
 
         def repeats(row: int) -> float:
             earlier = key_rows + given_rows
+            if row in earlier:  # the similarity matrix may leave its diagonal at zero
+                return 1.0
             return float(scored.similarity[row, earlier].max()) if earlier else 0.0
 
         choice = None
