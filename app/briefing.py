@@ -49,6 +49,11 @@ class ArticleBrief(BaseModel):
     published_at: datetime | None = None
     summary: str
     summary_kind: Literal["extractive", "abstractive"] = "extractive"
+    summary_adds: bool = Field(
+        default=True,
+        description="false when every sentence of the article repeats the key points or an earlier article's "
+        "summary (agency copy); the summary then says so",
+    )
 
 
 class Headline(BaseModel):

@@ -156,7 +156,9 @@ def build_briefing(
     key_rows = [row_of[id(k.sentence)] for k in key_sentences]
     starts = np.cumsum([0] + [len(d.sentences) for d in documents])
     weights = prompts.toml("selection.toml")["multi_document"]
-    summaries = article_summaries(documents, scored, key_rows, starts, weights["repeat_threshold"])
+    chosen = article_summaries(documents, scored, key_rows, starts)
+    summaries = [text for text, _ in chosen]
+    adds = [new for _, new in chosen]
     kinds = ["extractive"] * len(documents)
     status = model_status or NO_MODEL
     if summarizer is not None:
@@ -169,6 +171,7 @@ def build_briefing(
         ]
         for i, result in enumerate(summarizer.summarize(requests)):
             summaries[i] = capped(result.summary, summaries[i])
+            adds[i] = adds[i] or result.kind == "abstractive"
             kinds[i] = result.kind
             warnings.extend(f"article {result.article_id}: {note}" for note in result.notes)
         timings["abstractive"] = time.perf_counter() - mark
@@ -188,6 +191,7 @@ def build_briefing(
             published_at=d.published_at,
             summary=summaries[i],
             summary_kind=kinds[i],  # type: ignore[arg-type]
+            summary_adds=adds[i],
         )
         for i, d in enumerate(documents)
     ]

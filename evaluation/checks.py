@@ -30,7 +30,7 @@ from app.text.normalize import normalize, stems
 KINDS = ("citation_lacks_figure", "junk", "fragment", "summary_repeats", "summary_cut", "number_noun", "english")
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
-_NUMBER = re.compile(r"\d+(?:[.,٫]\d+)*")
+_NUMBER = re.compile(r"\d+(?:[.,٫ر]\d+)*")
 _JUNK = [
     re.compile(p)
     for p in (
@@ -55,7 +55,7 @@ _NUMBER_NOUN = [
     for p in (
         r"(?<![\d.,])[12]\s+(مصادر|مقالات|قصص|قصة|أخبار|خبرًا|مقالًا|مصدرًا|نقاط|كلمات)(?=[\s،.)]|$)",
         r"(?<![\d.,])([3-9]|10)\s+(مقالًا|قصة|خبرًا|مصدرًا|نقطة|كلمة|مقال|مصدر|خبر)(?=[\s،.)]|$)",
-        r"(?<![\d.,])([1-9]\d)\s+(مقالات|مصادر|قصص|أخبار|نقاط|كلمات)(?=[\s،.)]|$)",
+        r"(?<![\d.,])(1[1-9]|[2-9]\d)\s+(مقالات|مصادر|قصص|أخبار|نقاط|كلمات)(?=[\s،.)]|$)",
     )
 ]
 _LATIN = re.compile(r"[A-Za-z]{2,}")
@@ -71,11 +71,14 @@ class Findings:
     def add(self, kind: str, example: str) -> None:
         self.found[kind].append(example)
 
+    def count(self, what: str) -> None:
+        self.checked[what] = self.checked.get(what, 0) + 1
+
 
 def figures(text: str) -> set[str]:
     found = set()
     for raw in _NUMBER.findall(text.translate(_DIGITS)):
-        value = raw.replace("٫", ".")
+        value = raw.replace("٫", ".").replace("ر", ".")
         if re.fullmatch(r"\d{1,3}(,\d{3})+", value):
             value = value.replace(",", "")
         value = value.replace(",", ".")
@@ -109,7 +112,7 @@ def check_story(briefing: dict[str, Any], feed: dict[str, dict[str, Any]], findi
     for text, sources in statements:
         needed = figures(text)
         for source in sources:
-            findings.checked["citations"] = findings.checked.get("citations", 0) + 1
+            findings.count("citations")
             missing = needed - figures(text_of(source))
             if missing:
                 findings.add("citation_lacks_figure", f"{text[:90]} ← {outlet(source)} lacks {sorted(missing)}")
@@ -117,7 +120,7 @@ def check_story(briefing: dict[str, Any], feed: dict[str, dict[str, Any]], findi
     for point in briefing["key_points"]:
         text = point["text"]
         folded = normalize(text).strip()
-        findings.checked["key_points"] = findings.checked.get("key_points", 0) + 1
+        findings.count("key_points")
         if any(p.search(folded) for p in _JUNK):
             findings.add("junk", text[:120])
         elif (
@@ -129,8 +132,12 @@ def check_story(briefing: dict[str, Any], feed: dict[str, dict[str, Any]], findi
             findings.add("fragment", text[:120])
         point_stems.append(set(stems(text)))
     summaries = [(a["id"], a["summary"]) for a in briefing["articles"]]
+    adds = {a["id"]: a.get("summary_adds", True) for a in briefing["articles"]}
     for index, (article_id, summary) in enumerate(summaries):
-        findings.checked["summaries"] = findings.checked.get("summaries", 0) + 1
+        findings.count("summaries")
+        if not adds[article_id]:  # says it adds nothing (agency copy): shown as such, not as a repeat
+            findings.count("summaries_saying_nothing_new")
+            continue
         if summary.rstrip().endswith(("…", "...")):
             findings.add("summary_cut", summary[-80:])
         own = stems(summary)
@@ -155,7 +162,7 @@ def check_rendered(paths: Iterable[Path], article_texts: Iterable[str], findings
     quoted = "\n".join(article_texts)
     for path in paths:
         text = _reader_text(path)
-        findings.checked["rendered_files"] = findings.checked.get("rendered_files", 0) + 1
+        findings.count("rendered_files")
         for pattern in _NUMBER_NOUN:
             for match in pattern.finditer(text):
                 if match.group(0) not in quoted:

@@ -48,8 +48,8 @@ def _clash(point: list[Figure], other: list[Figure]) -> list[tuple[Figure, Figur
     """Pairs (point figure, other figure) that count the same thing with different values."""
     values = {f.value for f in point}
     pairs = []
-    for mine in point:
-        for theirs in other:
+    for mine in (f for f in point if not f.clock):
+        for theirs in (f for f in other if not f.clock):
             if theirs.unit == mine.unit and theirs.value != mine.value and theirs.value not in values:
                 pairs.append((mine, theirs))
                 break

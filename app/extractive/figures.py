@@ -2,8 +2,10 @@
 
 A figure is a number written in digits (Arabic-Indic digits folded to ASCII), with its decimal part:
 «50.35»، «2,500» (a thousands separator) and «2٫5» are read as 50.35, 2500 and 2.5. Years (1900–2099, and
-Hijri years 1300–1499 written with «هـ») and clock times («10:30»، «0515 بتوقيت جرينتش»، «الساعة 9») are not
-figures here: they date a fact, they do not state it.
+Hijri years 1300–1499 written with «هـ») are not figures here: they date a fact, they do not state it. Clock
+times («10:30»، «0515 بتوقيت جرينتش»، «الساعة 15ر05») are figures marked `clock`: a citation still needs them
+(strict), but two outlets giving different times is not a conflict about the fact. «ر» between digits is the
+decimal mark some agencies type («50ر35»).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from app.text.normalize import normalize, stem
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_NUMBER = re.compile(r"(?<![\w.,٫])\d+(?:(?:[.,٫])\d+)*(?![\w])")
+_NUMBER = re.compile(r"(?<![\w.,٫])\d+(?:(?:[.,٫ر])\d+)*(?![\w])")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
 _HIJRI_AFTER = re.compile(r"^\s*(?:هـ|ه\b|هجري)")
 _WORD = re.compile(r"[\u0621-\u064A]+")
@@ -27,12 +29,13 @@ _TIME_BEFORE = ("الساعه", "ساعه")
 class Figure:
     value: str  # canonical: «2500»، «50.35»
     unit: str  # stem of the word right after the figure (what it counts), "" when none
+    clock: bool = False  # a time of day
 
 
 def _canonical(raw: str) -> str:
     if _THOUSANDS.match(raw):
         return raw.replace(",", "")
-    text = raw.replace("٫", ".").replace(",", ".")
+    text = raw.replace("٫", ".").replace(",", ".").replace("ر", ".")
     if text.count(".") > 1:  # 1.250.000: dots as thousands separators
         return text.replace(".", "")
     if "." in text:
@@ -57,15 +60,17 @@ def figures(text: str) -> list[Figure]:
     for match in _NUMBER.finditer(folded):
         value = _canonical(match.group())
         after = folded[match.end() : match.end() + 40]
-        if _is_year(value, after) or any(lo <= match.start() < hi for lo, hi in clocks):
+        if _is_year(value, after):
             continue
         following = _WORD.search(normalize(after))
         next_word = following.group() if following and following.start() <= 3 else ""
         previous = normalize(folded[max(0, match.start() - 12) : match.start()]).split()
-        if next_word in _TIME_AFTER or (previous and previous[-1] in _TIME_BEFORE):
-            continue
-        unit = stem(next_word) if next_word else ""
-        found.append(Figure(value, unit))
+        clock = (
+            any(lo <= match.start() < hi for lo, hi in clocks)
+            or next_word in _TIME_AFTER
+            or bool(previous and previous[-1] in _TIME_BEFORE)
+        )
+        found.append(Figure(value, stem(next_word) if next_word else "", clock))
     return found
 
 
