@@ -30,6 +30,7 @@ from app.text.normalize import normalize, stems
 KINDS = ("citation_lacks_figure", "junk", "fragment", "summary_repeats", "summary_cut", "number_noun", "english")
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")  # display controls, not content
 _NUMBER = re.compile(r"\d+(?:[.,٫ر]\d+)*")
 _JUNK = [
     re.compile(p)
@@ -77,7 +78,7 @@ class Findings:
 
 def figures(text: str) -> set[str]:
     found = set()
-    for raw in _NUMBER.findall(text.translate(_DIGITS)):
+    for raw in _NUMBER.findall(_INVISIBLE.sub("", text).translate(_DIGITS)):
         value = raw.replace("٫", ".").replace("ر", ".")
         if re.fullmatch(r"\d{1,3}(,\d{3})+", value):
             value = value.replace(",", "")
@@ -165,8 +166,9 @@ def check_rendered(paths: Iterable[Path], article_texts: Iterable[str], findings
         findings.count("rendered_files")
         for pattern in _NUMBER_NOUN:
             for match in pattern.finditer(text):
-                if match.group(0) not in quoted:
-                    findings.add("number_noun", f"{path.suffix}: «{match.group(0)}»")
+                pair = " ".join(match.group(0).split())
+                if pair not in quoted:
+                    findings.add("number_noun", f"{path.suffix}: «{pair}»")
         for word in _LATIN.findall(_URL.sub(" ", text)):
             if word.lower() not in article_words:
                 findings.add("english", f"{path.suffix}: {word}")
