@@ -23,6 +23,7 @@ from app.text.standalone import rejection, standalone_sentences
         ("وأضاف أن العمل في المشروع سيكتمل قبل نهاية العام المقبل.", "dangling"),
         ("كما أشار، إلى أن تلك الإجراءات لن تؤثر على المستفيدين.", "dangling"),
         ("وتلك هي المرة الثالثة التي يؤجل فيها الافتتاح.", "dangling"),
+        ("بحسب وكالة الأنباء المحلية.", "dangling"),
     ],
 )
 def test_sentences_that_cannot_stand_alone(sentence, kind):

@@ -1,7 +1,9 @@
 """True citations: a key point names an article only when that article reports the fact.
 
 Figures decide first: every figure of the key point (years aside) must occur in the cited article. Then
-the content: the article's supporting sentence must be as close to the key point as the selector's
+the content: the article's supporting sentence must be close to the key point (CITATION_SIMILARITY; read
+on 2015-08-06, sentences below it mostly tell a neighbouring fact: a visit to the wounded for a visit to the
+site), or, when that sentence itself carries every figure of the point, as close as the selector's
 agreement threshold asks. An article whose closest sentence tells the same fact with another figure for
 the same counted thing (20 dead in one outlet, 27 in another) is not cited for the point; it is recorded
 as a figure conflict, so the briefing can say who reported which.
@@ -18,6 +20,7 @@ from app.extractive.evidence import SupportingSentence, supporting_sentence
 from app.extractive.figures import Figure, figure_values, figures
 
 CONFLICT_SIMILARITY = 0.3  # the other article's sentence must tell (nearly) the same fact
+CITATION_SIMILARITY = 0.35
 
 
 @dataclass
@@ -82,12 +85,17 @@ def cite(
             dropped.append(article)
             continue
         found = supporting_sentence(key_row, article, sentences, similarity, starts, required)
-        if found is None or (article != kept.article_index and found.similarity < threshold):
+        if found is None or (article != kept.article_index and found.similarity < _floor(found, required, threshold)):
             dropped.append(article)
             continue
         support.append(found)
     conflicts = _conflicts(key_row, point_figures, {s.article_index for s in support}, sentences, similarity, starts)
     return Citation(support, conflicts, dropped)
+
+
+def _floor(found: SupportingSentence, required: frozenset[str], threshold: float) -> float:
+    figures_confirm = bool(required) and required <= figure_values(found.sentence.text)
+    return threshold if figures_confirm else max(threshold, CITATION_SIMILARITY)
 
 
 def _conflicts(
