@@ -1,12 +1,13 @@
 """True citations: a key point names an article only when that article reports the fact.
 
 Figures decide first: every figure of the key point (years aside) must occur in the cited article. Then
-the content: the article's supporting sentence must be close to the key point (CITATION_SIMILARITY; read
-on 2015-08-06, sentences below it mostly tell a neighbouring fact: a visit to the wounded for a visit to the
-site), or, when that sentence itself carries every figure of the point, as close as the selector's
-agreement threshold asks. An article whose closest sentence tells the same fact with another figure for
-the same counted thing (20 dead in one outlet, 27 in another) is not cited for the point; it is recorded
-as a figure conflict, so the briefing can say who reported which.
+the content: the article's supporting sentence must be close to the key point (TF-IDF cosine
+CITATION_SIMILARITY) and hold most of its content words (CITATION_CONTAINMENT) — read on 2015-08-06, pairs
+below either mostly tell a neighbouring fact (a visit to the wounded for a visit to the site) — or, when that
+sentence itself carries every figure of the point, be as close as the selector's agreement threshold asks.
+An article whose closest sentence tells the same fact with another figure for the same counted thing (20
+dead in one outlet, 27 in another) is not cited for the point; it is recorded as a figure conflict, so the
+briefing can say who reported which.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from app.extractive.figures import Figure, figure_values, figures
 
 CONFLICT_SIMILARITY = 0.3  # the other article's sentence must tell (nearly) the same fact
 CITATION_SIMILARITY = 0.35
+CITATION_CONTAINMENT = 0.45
 
 
 @dataclass
@@ -85,7 +87,7 @@ def cite(
             dropped.append(article)
             continue
         found = supporting_sentence(key_row, article, sentences, similarity, starts, required)
-        if found is None or (article != kept.article_index and found.similarity < _floor(found, required, threshold)):
+        if found is None or (article != kept.article_index and not _reports(found, kept, required, threshold)):
             dropped.append(article)
             continue
         support.append(found)
@@ -93,9 +95,13 @@ def cite(
     return Citation(support, conflicts, dropped)
 
 
-def _floor(found: SupportingSentence, required: frozenset[str], threshold: float) -> float:
-    figures_confirm = bool(required) and required <= figure_values(found.sentence.text)
-    return threshold if figures_confirm else max(threshold, CITATION_SIMILARITY)
+def _reports(found: SupportingSentence, kept: Sentence, required: frozenset[str], threshold: float) -> bool:
+    """Whether the supporting sentence tells the kept sentence's fact (see the module docstring)."""
+    if required and required <= figure_values(found.sentence.text):
+        return found.similarity >= threshold
+    terms = set(kept.terms)
+    shared = len(terms & set(found.sentence.terms)) / len(terms) if terms else 0.0
+    return found.similarity >= max(threshold, CITATION_SIMILARITY) and shared >= CITATION_CONTAINMENT
 
 
 def _conflicts(
