@@ -25,6 +25,8 @@ from app.text.standalone import rejection, standalone_sentences
         ("كما أشار، إلى أن تلك الإجراءات لن تؤثر على المستفيدين.", "dangling"),
         ("وتلك هي المرة الثالثة التي يؤجل فيها الافتتاح.", "dangling"),
         ("بحسب وكالة الأنباء المحلية.", "dangling"),
+        ("مؤكداً في هذا السياق أن اللقاء يهدف إلى التواصل بين الشباب والمسؤولين.", "dangling"),
+        ("بأن أنشطة النادي كانت مقتصرة سابقاً على الطيران الشراعي في المنطقة.", "dangling"),
     ],
 )
 def test_sentences_that_cannot_stand_alone(sentence, kind):
