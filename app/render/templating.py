@@ -104,7 +104,10 @@ def _context(briefing: Briefing) -> dict[str, Any]:
         "sources": sources,
         "refs": refs,
         "ref_names": {n: outlet_name(article.source) for n, article in sources},
-        "labels": reader.article_labels(briefing.articles),
+        # Figure conflicts name articles the way the citations do: the outlet and its sources-list number.
+        "labels": {a.id: f"{outlet_name(a.source)} [{n}]".strip() for n, a in sources},
+        # The same for Markdown: the name made inert, the brackets kept ("[3]" alone is no link).
+        "md_labels": {a.id: f"{markdown_text(outlet_name(a.source))} [{n}]".strip() for n, a in sources},
         "mode_reason": reader.model_reason(reason),
         "warnings": reader.reader_warnings([w for w in briefing.warnings if not w.startswith(EXTRACTIVE_PREFIX)]),
     }
