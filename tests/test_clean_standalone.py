@@ -93,3 +93,19 @@ def test_bidi_controls_and_nul_are_removed_from_article_text():
     text = "أعلنت\u202e الشركة\u0000 عن أرباح\u2067 بلغت 20 مليون ريال\u2069 في الربع الثاني من العام الحالي."
     (paragraph,) = clean_text(text).paragraphs
     assert paragraph == "أعلنت الشركة عن أرباح بلغت 20 مليون ريال في الربع الثاني من العام الحالي."
+
+
+def test_sub_heading_of_hard_wrapped_text_is_not_glued_to_its_paragraph():
+    wrapped = (
+        "أعلنت وزارة الصحة اليوم عن افتتاح ثلاثة مستشفيات جديدة في المحافظات\n"
+        "الجنوبية، وقالت إن المستشفيات ستعمل بكامل طاقتها قبل نهاية الشهر\n"
+        "المقبل.\n"
+        "خطة التوظيف\n"
+        "وأوضحت الوزارة أن كل مستشفى يضم مئتي سرير وقسماً للطوارئ وآخر\n"
+        "لرعاية الأطفال حديثي الولادة، وأن التوظيف بدأ بالفعل في المدن\n"
+        "الثلاث.\n"
+    )
+    paragraphs = clean_text(wrapped).paragraphs
+    assert len(paragraphs) == 2
+    assert paragraphs[1].startswith("وأوضحت الوزارة")
+    assert "خطة التوظيف" not in " ".join(paragraphs)

@@ -70,6 +70,9 @@ def _paragraphs(text: str) -> list[str]:
                 joined.append(current)
             current = line
             continue
+        if not current and len(line) < 40 and not _TERMINAL.search(line):
+            joined.append(line)  # a short line opening a paragraph is a sub-heading: never glue it to the text
+            continue
         current = f"{current} {line}" if current else line
         if _TERMINAL.search(line) and len(line) < 40:
             joined.append(current)
