@@ -7,7 +7,7 @@ import pytest
 from app.render.counts import count_phrase
 from app.render.dates import date_time_text, day_text, time_text
 from app.render.outlets import clean_title, outlet_name
-from app.render.reader import article_labels, bidi, model_reason, reader_warnings
+from app.render.reader import article_labels, bidi, model_reason, reader_warnings, story_error
 
 
 @pytest.mark.parametrize(
@@ -89,3 +89,8 @@ def test_bidi_isolates_runs_escapes_and_drops_controls():
     assert '<bdi dir="ltr">2015-08-10</bdi>' in html
     assert "<b>" not in html and "&lt;" in html
     assert "\u202e" not in html and "\u0000" not in html
+
+
+def test_story_errors_reach_readers_in_arabic():
+    assert story_error("articles: no Arabic text in any article") == "لا نص عربي في مقالاتها"
+    assert "ملف البيانات" in story_error("service answered 503")

@@ -57,6 +57,22 @@ def model_reason(reason: str | None) -> str:
     return "نموذج التلخيص غير متاح"
 
 
+_STORY_ERRORS = (
+    ("no arabic text", "لا نص عربي في مقالاتها"),
+    ("no articles", "لا مقالات فيها"),
+    ("timed out", "انتهت مهلة إعداد موجزها"),
+)
+
+
+def story_error(error: str | None) -> str:
+    """Why a story has no briefing, for readers (the technical message stays in the JSON)."""
+    lowered = (error or "").lower()
+    for needle, text in _STORY_ERRORS:
+        if needle in lowered:
+            return text
+    return "تعذّر إعداد موجزها (السبب في ملف البيانات المرافق)"
+
+
 def reader_warnings(warnings: Sequence[str]) -> list[str]:
     """The warnings a reader can act on, in Arabic; the rest are counted (their text is in the JSON)."""
     shown, technical = [], 0

@@ -65,6 +65,7 @@ def install_reader_text(env: jinja2.Environment) -> None:
         bidi=reader.bidi,
         mode_text=reader.mode_text,
         model_reason=reader.model_reason,
+        story_error=reader.story_error,
     )
     env.globals.update(
         article_labels=reader.article_labels,
