@@ -11,12 +11,24 @@ import numpy as np
 
 from app import deadline, prompts
 from app.articles import Article
-from app.briefing import ArticleBrief, Briefing, Evidence, Headline, KeyPoint, Ordering
+from app.briefing import (
+    ArticleBrief,
+    Briefing,
+    Evidence,
+    FigureConflict,
+    FigureReport,
+    Headline,
+    KeyPoint,
+    Ordering,
+)
 from app.config import get_settings
 from app.documents import Document, is_usable, prepare
 from app.errors import InputError
+from app.extractive.article_summary import article_summaries, capped
+from app.extractive.citations import Citation, article_figures, cite
 from app.extractive.event import find_event
-from app.extractive.evidence import supporting_sentences
+from app.extractive.evidence import SupportingSentence
+from app.extractive.figures import figure_values
 from app.extractive.headline import choose_headline
 from app.extractive.selector import KeySentence, SentenceScores, select_key_sentences, summarize_single
 from app.summarizer import NO_MODEL, ArticleSummarizer, ModelStatus, SummaryRequest
@@ -46,21 +58,6 @@ def _prepare_all(articles: Sequence[Article]) -> tuple[list[Document], list[str]
     if not documents:
         raise InputError("no Arabic text in any article", "articles")
     return documents, warnings
-
-
-def _article_summary(document: Document, scored: SentenceScores, key_rows: list[int], start: int) -> str:
-    """The article's best short sentence that says something the key points do not already say."""
-    count = len(document.sentences)
-    order = np.argsort(-scored.scores[start : start + count])
-    repeat = prompts.toml("selection.toml")["multi_document"]["repeat_threshold"]
-    for i in order:
-        row = start + int(i)
-        if not 8 <= _words(document.sentences[int(i)].text) <= ARTICLE_SUMMARY_WORDS:
-            continue
-        if not key_rows or scored.similarity[row, key_rows].max() < repeat:
-            return document.sentences[int(i)].text
-    words = document.sentences[int(order[0])].text.split()
-    return " ".join(words[:ARTICLE_SUMMARY_WORDS]) + ("…" if len(words) > ARTICLE_SUMMARY_WORDS else "")
 
 
 def _order(
@@ -120,6 +117,72 @@ def _within_budget(
     return kept, headline
 
 
+def _evidence(ids: list[str], support: list[SupportingSentence]) -> list[Evidence]:
+    return [
+        Evidence(article_id=ids[s.article_index], sentence=s.sentence.text, position=s.sentence.position)
+        for s in support
+    ]
+
+
+def _key_point(k: KeySentence, citation: Citation, ids: list[str]) -> KeyPoint:
+    conflicts = [
+        FigureConflict(
+            unit=clash.unit,
+            reports=[
+                FigureReport(
+                    figure=report.value,
+                    sources=[ids[a] for a in report.articles],
+                    evidence=_evidence(ids, citation.support if own else report.sentences),
+                )
+                for own, report in zip([True, *[False] * (len(clash.reports) - 1)], clash.reports, strict=True)
+            ],
+        )
+        for clash in citation.conflicts
+    ]
+    return KeyPoint(
+        text=k.sentence.text,
+        sources=[ids[s.article_index] for s in citation.support],
+        article_id=ids[k.sentence.article_index],
+        score=round(k.score, 4),
+        evidence=_evidence(ids, citation.support),
+        figure_conflicts=conflicts,
+    )
+
+
+def _key_points(
+    key_sentences: list[KeySentence],
+    key_rows: list[int],
+    documents: list[Document],
+    scored: SentenceScores,
+    starts: np.ndarray,
+    threshold: float,
+) -> list[KeyPoint]:
+    """Key points whose citations are true (app.extractive.citations). A later point telling a fact an
+    earlier point already gives with another figure is dropped: the earlier point shows the conflict."""
+    ids = [d.article.id for d in documents]
+    figures_of = [article_figures(d) for d in documents]
+    row_of = {id(sentence): row for row, sentence in enumerate(scored.sentences)}
+    points: list[KeyPoint] = []
+    told: set[int] = set()  # rows of sentences already shown as the other side of a figure conflict
+    for k, row in zip(key_sentences, key_rows, strict=True):
+        if row in told:
+            continue
+        citation = cite(row, k.sources, documents, scored.sentences, scored.similarity, starts, threshold, figures_of)
+        told.update(row_of[id(s.sentence)] for clash in citation.conflicts for r in clash.reports for s in r.sentences)
+        points.append(_key_point(k, citation, ids))
+    return points
+
+
+def _cited_headline(headline: Headline, documents: list[Document]) -> Headline:
+    """The headline cites only articles that hold its figures (years aside)."""
+    needed = figure_values(headline.text)
+    if not needed:
+        return headline
+    by_id = {d.article.id: d for d in documents}
+    kept = [i for i in headline.sources if i not in by_id or needed <= article_figures(by_id[i])]
+    return headline.model_copy(update={"sources": kept or headline.sources[:1]})
+
+
 def build_briefing(
     articles: Sequence[Article],
     *,
@@ -154,7 +217,10 @@ def build_briefing(
     row_of = {id(sentence): row for row, sentence in enumerate(scored.sentences)}
     key_rows = [row_of[id(k.sentence)] for k in key_sentences]
     starts = np.cumsum([0] + [len(d.sentences) for d in documents])
-    summaries = [_article_summary(d, scored, key_rows, int(starts[i])) for i, d in enumerate(documents)]
+    weights = prompts.toml("selection.toml")["multi_document"]
+    chosen = article_summaries(documents, scored, key_rows, starts)
+    summaries = [text for text, _ in chosen]
+    adds = [new for _, new in chosen]
     kinds = ["extractive"] * len(documents)
     status = model_status or NO_MODEL
     if summarizer is not None:
@@ -166,7 +232,8 @@ def build_briefing(
             for i, d in enumerate(documents)
         ]
         for i, result in enumerate(summarizer.summarize(requests)):
-            summaries[i] = result.summary
+            summaries[i] = capped(result.summary, summaries[i])
+            adds[i] = adds[i] or result.kind == "abstractive"
             kinds[i] = result.kind
             warnings.extend(f"article {result.article_id}: {note}" for note in result.notes)
         timings["abstractive"] = time.perf_counter() - mark
@@ -175,22 +242,8 @@ def build_briefing(
         mode, model_name = "extractive", None
         warnings.insert(0, f"extractive only: {status.reason}")
 
-    ids = [d.article.id for d in documents]
-    key_points = []
-    for k, row in zip(key_sentences, key_rows, strict=True):
-        support = supporting_sentences(row, k.sources, scored.sentences, scored.similarity, starts)
-        key_points.append(
-            KeyPoint(
-                text=k.sentence.text,
-                sources=[ids[i] for i in k.sources],
-                article_id=ids[k.sentence.article_index],
-                score=round(k.score, 4),
-                evidence=[
-                    Evidence(article_id=ids[s.article_index], sentence=s.sentence.text, position=s.sentence.position)
-                    for s in support
-                ],
-            )
-        )
+    key_points = _key_points(key_sentences, key_rows, documents, scored, starts, weights["agreement_threshold"])
+    headline = _cited_headline(headline, documents)
     briefs = [
         ArticleBrief(
             id=d.article.id,
@@ -200,6 +253,7 @@ def build_briefing(
             published_at=d.published_at,
             summary=summaries[i],
             summary_kind=kinds[i],  # type: ignore[arg-type]
+            summary_adds=adds[i],
         )
         for i, d in enumerate(documents)
     ]

@@ -4,6 +4,7 @@
     python scripts/evaluate.py easc --data ../shared/data/easc-dev.jsonl --out var/easc-summaries.jsonl
     python scripts/evaluate.py multiling --data ../shared/data/multiling2011-dev.jsonl [--out FILE]
     python scripts/evaluate.py stories [--feed ../shared/data/saudinewsnet-5k.jsonl] [--no-meaning] [--show-mixed]
+    python scripts/evaluate.py checks REPORT.json --feed FEED.jsonl [--top 40] [--examples 3]
 
 `easc` writes Mojaz's summaries as {"id", "summary"} lines and prints ROUGE-1/2/L F1 (averaged over each
 article's five references, then over articles) for Mojaz, lead-k and sumy's LexRank, TextRank, LSA, Luhn.
@@ -12,6 +13,9 @@ references) of Mojaz (headline + key points, default focus, --max-words 250), le
 article in turn) and every 2011 peer in the file; --out writes every system's cut summary as JSONL.
 `stories` groups every labelled day of the feed and prints, per day, the stories, the stories that mix two
 labelled events, and the labelled same-event pairs still together (docs/eval/saudinewsnet-story-labels.jsonl).
+`checks` counts, in a daily report's top stories, what the reader should never see (evaluation/checks.py):
+citations lacking a figure, junk and fragment key points, repeated and cut summaries, number–noun errors and
+English in the Markdown/HTML beside the JSON, with examples.
 """
 
 from __future__ import annotations
@@ -57,7 +61,36 @@ def _parser() -> argparse.ArgumentParser:
     stories.add_argument("--opening-words", type=int, help="meaning check: words of the text after the headline")
     stories.add_argument("--cache-dir", type=Path, help="reuse opening embeddings across evaluation runs")
     stories.add_argument("--show-mixed", action="store_true", help="print the headlines of every mixed story")
+    checks = commands.add_parser("checks", help="what the reader sees: citations, key points, summaries, Arabic")
+    checks.add_argument("report", type=Path, help="a daily report's JSON (its .md and .html beside it are read too)")
+    checks.add_argument("--feed", required=True, type=Path, help="the feed the report was made from")
+    checks.add_argument("--top", type=int, default=40, help="only the first N stories (default 40)")
+    checks.add_argument("--examples", type=int, default=3, help="examples printed per kind")
     return parser
+
+
+def _checks(args: argparse.Namespace) -> int:
+    from app.daily.feed import read_feed
+    from evaluation.checks import format_findings, run_checks
+
+    if args.top < 1:
+        print("error: --top must be a positive integer", file=sys.stderr)
+        return 2
+    if not args.report.is_file():
+        print(f"error: report: no such file: {args.report}", file=sys.stderr)
+        return 2
+    try:
+        feed = read_feed(args.feed)
+        articles = {a.id: {"title": a.title, "text": a.text, "source": a.source} for a in feed.articles}
+        findings = run_checks(args.report, articles, args.top)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (ValueError, KeyError) as exc:
+        print(f"error: report: not a daily report JSON ({exc})", file=sys.stderr)
+        return 2
+    print(format_findings(findings, args.examples))
+    return 0
 
 
 def _stories(args: argparse.Namespace) -> int:
@@ -142,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
         return _stories(args)
     if args.command == "multiling":
         return _multiling(args)
+    if args.command == "checks":
+        return _checks(args)
     if args.limit is not None and args.limit < 1:
         print("error: --limit must be a positive integer", file=sys.stderr)
         return 2

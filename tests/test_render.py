@@ -101,26 +101,28 @@ def test_json_is_the_model_dump_with_arabic_kept():
 def test_markdown_has_headline_focus_mode_ordering_and_sourced_points():
     text = render(make_briefing(), "markdown")
     lines = text.splitlines()
-    assert lines[0] == "# البلدان يوقعان اتفاقاً لتقاسم مياه النهر [1][2]"
+    assert lines[0] == "# البلدان يوقعان اتفاقاً لتقاسم مياه النهر (وكالة الأنباء الإقليمية [1]، صحيفة الشروق [2])"
     assert "ماذا نص عليه الاتفاق؟" in text
-    assert "استخراجي" in text and "models/arabart-summ" in text  # the reason from the warnings
+    # The mode and why no model ran, in Arabic; the technical reason stays in the JSON warnings.
+    assert "- **الوضع:** استخراجي: جمل منقولة من المقالات كما وردت (نموذج التلخيص غير موجود على هذا الخادم)" in lines
+    assert "models/arabart-summ" not in text
     assert "زمني" in text
-    # Each key point is followed by its sources, numbered by the sources list.
-    assert "- ينص الاتفاق على تقاسم مياه النهر مناصفة في مواسم الجفاف. [1][2]" in lines
-    assert "- تعهد البنك الإقليمي بتمويل قدره 300 مليون دولار لبناء سدين. [1]" in lines
-    # The extractive-only warning is in the mode line, not repeated among the warnings.
-    assert text.count("models/arabart-summ") == 1
-    assert "- article x: left out" in lines
+    # Each key point is followed by its sources: the outlet and its number in the sources list.
+    assert "- ينص الاتفاق على تقاسم مياه النهر مناصفة في مواسم الجفاف. (وكالة الأنباء الإقليمية [1]، صحيفة الشروق [2])" in lines
+    assert "- تعهد البنك الإقليمي بتمويل قدره 300 مليون دولار لبناء سدين. (وكالة الأنباء الإقليمية [1])" in lines
+    # Other technical warnings are counted for the reader, their text is in the JSON.
+    assert "- تنبيه تقني واحد في ملف البيانات المرافق للموجز" in lines
+    assert "left out" not in text
 
 
 def test_markdown_sources_list_resolves_every_number():
     text = render(make_briefing(), "markdown")
     sources = text.split("## المصادر", 1)[1]
     assert (
-        "- [1] اتفاق تاريخي على مياه النهر — وكالة الأنباء الإقليمية — 16 مارس 2025، 21:15 — "
+        "- [1] اتفاق تاريخي على مياه النهر — وكالة الأنباء الإقليمية — الأحد 16 مارس 2025، 21:15 بتوقيت غرينتش+3 — "
         "<https://wakala.example/news/river?id=7&lang=ar>"
     ) in sources
-    assert "- [2] تقاسم المياه مناصفة — صحيفة الشروق — 17 مارس 2025" in sources
+    assert "- [2] تقاسم المياه مناصفة — صحيفة الشروق — الاثنين 17 مارس 2025" in sources
     assert "javascript" not in text  # not a link, not printed
     cited = {int(n) for n in re.findall(r"\[(\d+)\]", text.split("## المصادر")[0])}
     listed = {int(n) for n in re.findall(r"^- \[(\d+)\]", sources, re.MULTILINE)}
@@ -152,7 +154,7 @@ def test_markdown_abstractive_mode_and_importance_order():
     briefing = make_briefing(mode="abstractive+extractive", model="arabart-tiny", ordering="importance", warnings=[])
     briefing.articles[0].summary_kind = "abstractive"
     text = render(briefing, "markdown")
-    assert "توليدي واستخراجي" in text and "arabart-tiny" in text
+    assert "توليدي واستخراجي" in text and "arabart-tiny" not in text  # the model's name is in the JSON
     assert "حسب الأهمية" in text
     assert "(ملخص مولَّد)" in text
     assert "## تنبيهات" not in text
@@ -212,7 +214,7 @@ def test_html_escapes_script_in_article_title_text_and_summary():
     html = render(make_briefing(), "html")
     assert "<script" not in html.lower()
     assert "<b>" not in html
-    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    assert "&lt;<bdi dir=\"ltr\">script</bdi>&gt;" in html  # escaped, its Latin run isolated
     assert not [tag for tag, _ in parse(html).tags if tag in ("script", "b")]
     visible = "".join(parse(html).text)
     assert f"مدونة {SCRIPT} الموارد" in visible  # shown as text, exactly as written
@@ -241,9 +243,9 @@ def test_html_content():
         "ماذا نص عليه الاتفاق؟",
         "ينص الاتفاق على تقاسم مياه النهر مناصفة في مواسم الجفاف.",
         "وقع وزيرا الموارد المائية الاتفاق بعد مفاوضات استمرت ثلاث سنوات.",
-        "16 مارس 2025، 21:15",
-        "article x: left out",
-        "models/arabart-summ",
+        "الأحد 16 مارس 2025، 21:15 بتوقيت غرينتش+3",
+        "تنبيه تقني واحد",
+        "نموذج التلخيص غير موجود على هذا الخادم",
         "زمني",
     ):
         assert expected in visible
@@ -255,6 +257,9 @@ def test_filters():
     for bad in ("javascript:alert(1)", "data:text/html,x", "https://a.example/x y", "//a.example", "", None,
                 'https://a.example/"onmouseover=x'):
         assert safe_url(bad) is None
-    assert arabic_date(datetime(2025, 1, 5, tzinfo=UTC)) == "5 يناير 2025"
-    assert arabic_date(datetime(2025, 12, 31, 7, 5, tzinfo=UTC)) == "31 ديسمبر 2025، 07:05"
+    assert arabic_date(datetime(2025, 1, 5, tzinfo=UTC)) == "الأحد 5 يناير 2025"
+    assert arabic_date(datetime(2025, 12, 31, 7, 5, tzinfo=UTC)) == "الأربعاء 31 ديسمبر 2025، 07:05 بتوقيت غرينتش"
+    assert arabic_date(datetime(2015, 8, 10, 21, 15, tzinfo=RIYADH), "Asia/Riyadh") == (
+        "الاثنين 10 أغسطس 2015، 21:15 بتوقيت الرياض"
+    )
     assert arabic_date(None) == ""

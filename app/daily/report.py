@@ -134,6 +134,9 @@ def _environment(html: bool) -> jinja2.Environment:
     environment.filters["day_time"] = _day_time
     environment.globals["source_labels"] = source_labels
     environment.globals["outlets_of"] = outlets_of
+    from app.render.templating import install_reader_text  # counts, dates, outlets, bidi: one set for all
+
+    install_reader_text(environment)
     return environment
 
 

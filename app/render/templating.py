@@ -17,11 +17,12 @@ import jinja2
 
 from app.briefing import ArticleBrief, Briefing
 from app.prompts import template_dir
+from app.render import reader
+from app.render.counts import count_phrase
+from app.render.dates import date_time_text, day_text, time_text
+from app.render.outlets import clean_title, outlet_name
 
 EXTRACTIVE_PREFIX = "extractive only: "  # how app.engine reports why no model ran
-
-_MONTHS = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
-           "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر")
 # Characters that would turn inline article text into Markdown markup (raw HTML, links, emphasis, code).
 # "_" inside a word (download_model) is not emphasis in CommonMark and stays as it is.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>]|(?<![^\W_])_|_(?![^\W_]))")
@@ -34,7 +35,7 @@ def markdown_text(value: object) -> str:
 
     Only what would act as markup is escaped, so the text stays readable in a terminal.
     """
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(value or "").split()))
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(reader.strip_controls(value or "").split()))
     return _BLOCK_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
 
 
@@ -47,14 +48,31 @@ def safe_url(value: object) -> str | None:
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
-def arabic_date(value: datetime | None) -> str:
-    """16 مارس 2025، 21:15 — in the article's own time zone; the time only when one was given."""
-    if value is None:
-        return ""
-    text = f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-    if (value.hour, value.minute) != (0, 0):
-        text += f"، {value:%H:%M}"
-    return text
+def arabic_date(value: datetime | None, zone: str | None = None) -> str:
+    """«الأحد 16 مارس 2025، 21:15 بتوقيت غرينتش+3» — in the value's own zone; the time only when one was given."""
+    return date_time_text(value, zone)
+
+
+def install_reader_text(env: jinja2.Environment) -> None:
+    """The filters and helpers every reader-facing template may use (briefing and daily templates)."""
+    env.filters.update(
+        ar_date=arabic_date,
+        ar_day=day_text,
+        ar_time=time_text,
+        count=count_phrase,
+        outlet=outlet_name,
+        clean_title=clean_title,
+        bidi=reader.bidi,
+        mode_text=reader.mode_text,
+        model_reason=reader.model_reason,
+        story_error=reader.story_error,
+    )
+    env.globals.update(
+        article_labels=reader.article_labels,
+        cited=reader.cited,
+        conflict_text=reader.conflict_text,
+        reader_warnings=reader.reader_warnings,
+    )
 
 
 @lru_cache(maxsize=4)
@@ -67,7 +85,8 @@ def _environment(directory: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=markdown_text, link=safe_url, ar_date=arabic_date)
+    env.filters.update(md=markdown_text, link=safe_url)
+    install_reader_text(env)
     return env
 
 
@@ -85,8 +104,13 @@ def _context(briefing: Briefing) -> dict[str, Any]:
         "briefing": briefing,
         "sources": sources,
         "refs": refs,
-        "mode_reason": reason,
-        "warnings": [w for w in briefing.warnings if not w.startswith(EXTRACTIVE_PREFIX)],
+        "ref_names": {n: outlet_name(article.source) for n, article in sources},
+        # Figure conflicts name articles the way the citations do: the outlet and its sources-list number.
+        "labels": {a.id: f"{outlet_name(a.source)} [{n}]".strip() for n, a in sources},
+        # The same for Markdown: the name made inert, the brackets kept ("[3]" alone is no link).
+        "md_labels": {a.id: f"{markdown_text(outlet_name(a.source))} [{n}]".strip() for n, a in sources},
+        "mode_reason": reader.model_reason(reason),
+        "warnings": reader.reader_warnings([w for w in briefing.warnings if not w.startswith(EXTRACTIVE_PREFIX)]),
     }
 
 

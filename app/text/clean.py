@@ -15,7 +15,9 @@ from functools import lru_cache
 from app import prompts
 from app.text.normalize import arabic_letter_count, normalize, stems
 
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
+# Zero-width characters, bidi controls (embeddings, overrides, isolates, the Arabic letter mark), NUL and
+# other C0 controls: they only steer display and would reorder or hide text in our own pages.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _TERMINAL = re.compile(r"[.!?؟؛…:\"'»”)\]]\s*$")
 _DATE_LINE = re.compile(r"^[\w\s/.,\-–]{0,40}\b(1[89]|20)\d\d\b[\w\s/.,:\-–]{0,20}$")
@@ -68,6 +70,9 @@ def _paragraphs(text: str) -> list[str]:
                 joined.append(current)
             current = line
             continue
+        if not current and len(line) < 40 and not _TERMINAL.search(line):
+            joined.append(line)  # a short line opening a paragraph is a sub-heading: never glue it to the text
+            continue
         current = f"{current} {line}" if current else line
         if _TERMINAL.search(line) and len(line) < 40:
             joined.append(current)
@@ -85,9 +90,9 @@ def _parse_date_line(line: str) -> datetime | None:
     return dateparser.parse(line, languages=["ar", "en"], settings={"DATE_ORDER": "DMY"})
 
 
-def _strip_dateline(paragraph: str) -> str:
+def _strip_dateline(paragraph: str, name: str = "datelines.txt") -> str:
     folded = normalize(paragraph)
-    for pattern in _patterns("datelines.txt"):
+    for pattern in _patterns(name):
         match = pattern.match(folded)
         if match:
             n_tokens = len(match.group(0).split())
@@ -129,6 +134,7 @@ def clean_text(text: str, title: str = "") -> CleanText:
         words = len(paragraph.split())
         if _is_heading(paragraph, words):
             continue
+        paragraph = _strip_dateline(paragraph, "agency_datelines.txt")
         if len(kept) < 2:
             paragraph = _strip_dateline(paragraph)
         paragraph_stems = set(stems(paragraph))

@@ -1,9 +1,12 @@
 """Arabic sentence splitting.
 
-Ends a sentence at . ! ? ؟ ؛ (and a closing quote right after them) and at paragraph breaks; never inside
+Ends a sentence at . ! ? ؟ (and a closing quote right after them) and at paragraph breaks; never inside
 numbers (5.2, 2,500), after known abbreviations (د. م. ص. …) or single-letter initials; and folds
 fragments of one or two words into their neighbour. A run longer than MAX_SENTENCE_WORDS (Arabic typed
-without full stops, or joined by commas and «و») is split at clause boundaries (split_long_run).
+without full stops, or joined by commas and «و») is split at clause boundaries (split_long_run). The semicolon
+«؛» does not end a sentence: what follows it in news prose is nearly always a reason or a consequence of what
+precedes it («…؛ وذلك بسبب…»). Junk, formulas and sentences that need their predecessor go through
+app.text.standalone.
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ import re
 from itertools import pairwise
 
 from app.text.normalize import normalize
+from app.text.standalone import standalone_sentences
 
 # A full stop typed without the space after it ("نوح.وفي") still ends the sentence; digits (5.2) do not.
 _GLUED_STOP = re.compile(r"(?<=[\u0621-\u064A])([.!؟])(?=[\u0621-\u064A])")
-_END = re.compile(r"""[.!?؟؛]+(?:["'»”)\]]+)?(?=\s|$)""")
+_END = re.compile(r"""[.!?؟]+(?:["'»”)\]]+)?(?=\s|$)""")
 _ABBREVIATIONS = frozenset(
     normalize(a)
     for a in (
@@ -136,4 +140,4 @@ def split_sentences(text: str) -> list[str]:
         if paragraph:
             pieces = _merge_fragments(_split_paragraph(paragraph))
             sentences.extend(run for piece in pieces for run in split_long_run(piece))
-    return [s for s in sentences if len(s.split()) >= MIN_WORDS]
+    return standalone_sentences([s for s in sentences if len(s.split()) >= MIN_WORDS])

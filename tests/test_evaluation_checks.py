@@ -1,0 +1,69 @@
+"""`scripts/evaluate.py checks`: each kind of problem the reader should never see is counted, with examples."""
+
+import json
+import sys
+from pathlib import Path
+
+from evaluation.checks import figures, run_checks
+from tests.helpers import write
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import evaluate
+
+FEED = {
+    "a": {"title": "حريق في المستودع", "text": "أسفر الحريق عن 20 قتيلا؛ وذلك بسبب تأخر وصول فرق الإطفاء إلى الموقع.",
+          "source": "okaz"},
+    "b": {"title": "حصيلة الحريق", "text": "ارتفعت حصيلة الحريق إلى 27 قتيلا في عام 2015 وفق المصادر الطبية.",
+          "source": "alwatan"},
+}
+
+
+def _report(tmp_path: Path) -> Path:
+    briefing = {
+        "headline": {"text": "حصيلة الحريق ترتفع", "sources": ["a", "b"]},
+        "key_points": [
+            {"text": "أسفر الحريق عن 20 قتيلا في المستودع الكبير.", "sources": ["a", "b"], "article_id": "a"},
+            {"text": "وأصدرت الشرطة بيانا حول الحادث فيما يلي نصه:", "sources": ["a"], "article_id": "a"},
+            {"text": "وذلك بسبب تأخر وصول فرق الإطفاء إلى الموقع.", "sources": ["a"], "article_id": "a"},
+        ],
+        "articles": [
+            {"id": "a", "summary": "أسفر الحريق عن 20 قتيلا في المستودع الكبير."},
+            {"id": "b", "summary": "ارتفعت حصيلة الحريق إلى 27 قتيلا في عام…"},
+        ],
+    }
+    report = {"stories": [{"rank": 1, "articles": [{"id": "a"}, {"id": "b"}], "briefing": briefing}]}
+    path = write(tmp_path / "2015-08-06.json", json.dumps(report, ensure_ascii=False))
+    write(tmp_path / "2015-08-06.md", "# الموجز\n2 مصادر، 7 قصة · 11 مقالات · الوضع: extractive\n")
+    write(tmp_path / "2015-08-06.html", "<p>مصدران، <bdi>3</bdi> مقالات · 12 قصة</p>")
+    return path
+
+
+def test_figures_leave_years_out():
+    assert figures("بلغ 2,500 طن و50.35 دولار في 2015") == {"2500", "50.35"}
+
+
+def test_every_kind_is_counted(tmp_path):
+    findings = run_checks(_report(tmp_path), FEED, top=40)
+    counts = {kind: len(found) for kind, found in findings.found.items()}
+    assert counts == {
+        "citation_lacks_figure": 1,  # b does not report 20
+        "junk": 1,
+        "fragment": 1,  # cut at «؛» in article a
+        "summary_repeats": 1,  # a's summary is the first key point
+        "summary_cut": 1,
+        "number_noun": 3,
+        "english": 1,
+    }
+    assert "alwatan lacks ['20']" in findings.found["citation_lacks_figure"][0]
+
+
+def test_checks_command_prints_counts_and_examples(tmp_path, capsys):
+    report = _report(tmp_path)
+    feed = write(tmp_path / "feed.jsonl", "".join(
+        json.dumps({"id": i, "date": "2015-08-06 10:00:00", **a}, ensure_ascii=False) + "\n" for i, a in FEED.items()
+    ))
+    assert evaluate.main(["checks", str(report), "--feed", str(feed), "--top", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "citation_lacks_figure: 1" in out and "number_noun: 3" in out and "«2 مصادر»" in out
+    assert evaluate.main(["checks", str(tmp_path / "missing.json"), "--feed", str(feed)]) == 2
+    assert "no such file" in capsys.readouterr().err
