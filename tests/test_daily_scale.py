@@ -262,7 +262,7 @@ def test_display_caps_keep_markdown_short_and_json_whole(tmp_path: Path) -> None
     markdown = render(result.report, "md")
     shown = sum(1 for line in markdown.splitlines() if line.startswith("- [افتتاح حديقة"))
     assert shown <= 5 * len(result.report.sections)
-    assert "أخرى في ملف JSON" in markdown
+    assert "خبرًا آخر في ملف JSON" in markdown
 
 
 class CountingRunner(InProcessRunner):

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from app.briefing import ArticleBrief, Briefing, Headline, KeyPoint
-from app.daily.report import ArticleRef, Counts, DailyReport, StoryReport
+from app.daily.report import ArticleRef, Counts, DailyReport, Display, SectionNews, StoryReport
 from app.daily.report import render as render_daily
 from app.render import render
 
@@ -115,7 +115,9 @@ def _daily() -> DailyReport:
         source="feed.jsonl",
         mode="extractive",
         stories=[story] * 12,
-        other_news=[ArticleRef(id="o1", title="خبر آخر", source="okaz")],
+        sections=[SectionNews(key="local", title="محليات", anchor="section-local",
+                              articles=[ArticleRef(id="o1", title="خبر آخر", source="okaz")])],
+        display=Display(top=20, story_lines=40, per_section=10, articles_per_story=8),
         counts=Counts(articles_read=2, articles_undated=0, articles_on_day=2, stories=12, other_news=1),
     )
 
