@@ -126,6 +126,10 @@ def test_service_briefing_keeps_abstractive_summaries_and_counts_cache_hits(
     hits = sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
                if line.startswith("mojaz_summaries_total{") and 'cache="hit"' in line)
     assert hits == len(articles)
+    # The model-info gauge is process-wide: leave only the service under test's own model in it for later tests.
+    from app.service.metrics import MODEL_INFO
+
+    MODEL_INFO.remove("abstractive+extractive", str(trained_model_dir))
 
 
 def test_daily_runner_keeps_abstractive_summaries(trained_model_dir: Path, tmp_path: Path, monkeypatch) -> None:
