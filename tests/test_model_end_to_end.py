@@ -62,10 +62,6 @@ def test_cli_brief_of_the_summit_keeps_abstractive_summaries(trained_model_dir: 
     assert len({a["summary"] for a in kept}) == len(kept)  # each article its own summary
     assert briefing["key_points"]
 
-    markdown = subprocess.run([*command, "--format", "markdown"], capture_output=True, text=True, cwd=ROOT,
-                              env=env, timeout=300)
-    assert markdown.returncode == 0, markdown.stderr
-    assert all(brief["summary"] in markdown.stdout for brief in kept)  # rendered, from the cache this time
 
 
 def test_rerun_is_served_from_the_cache_without_generating(trained_model_dir: Path, tmp_path: Path) -> None:
