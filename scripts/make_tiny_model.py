@@ -5,7 +5,7 @@ this project (never ../shared/data):
 
   random     random weights: the model writes junk. It exercises loading, numerics, batching and the
              fact guard's rejections.
-  --trained  trained for well under a minute on 2 CPU cores on our own article sets (examples/ and the
+  --trained  trained for about a minute (55 s measured, one thread) on our own article sets (examples/ and the
              test fixtures), to write each article's lead clause: the first sentence, cut at the first
              comma after its seventh word. So it writes a real short summary that the fact guard keeps,
              its output depends on its input, and it ends each summary early with end-of-sequence. It

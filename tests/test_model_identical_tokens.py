@@ -5,7 +5,7 @@ and lets all of an article's beams attend in one call (app/model/generation.py).
 tokens transformers' own beam search gives one article at a time. The trained tiny model (tests/conftest.py:
 trained_model_dir) writes a different summary for every article and ends each early with end-of-sequence;
 the batch mixes a one-sentence input with whole articles, so most rows are padded, many of them a lot.
-Each of these bugs makes this module fail (applied by hand, see docs/BENCHMARKS.md "## Model stage"):
+Each of these bugs, applied by hand once, made all three tests here fail:
 (M1) no encoder padding mask in the folded cross-attention; (M2) every article given the first article's
 cross-attention keys and values.
 """
