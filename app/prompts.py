@@ -5,6 +5,7 @@ Editors change the files under prompts/ without touching code; each file is read
 
 from __future__ import annotations
 
+import os
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +15,13 @@ from app.config import get_settings
 
 
 def prompts_dir() -> Path:
+    # Asked for once per sentence by the cleaning rules: building Settings each time cost more than the
+    # whole selection (2,300 builds, 1.2 s of 1.4 s for 100 articles). The variable still wins when it changes.
+    return _prompts_dir_for(os.environ.get("MOJAZ_PROMPTS_DIR"))
+
+
+@lru_cache(maxsize=8)
+def _prompts_dir_for(variable: str | None) -> Path:
     return get_settings().prompts_dir
 
 
