@@ -8,8 +8,6 @@ GET /daily/, /daily/<day>.html   the daily reports of MOJAZ_REPORTS_DIR
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -27,6 +25,7 @@ from app.errors import InputError
 from app.render import CONTENT_TYPES, FORMATS, render
 from app.render.templating import arabic_date
 from app.service.errors import ApiError
+from app.service.security import inline_style_hashes
 
 desk_blueprint = Blueprint(
     "desk", __name__, template_folder="templates", static_folder="static", static_url_path="/static"
@@ -44,7 +43,6 @@ REPORT_CSP = (
     "form-action 'none'"
 )
 REPORT_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})\.html")
-_STYLE_BLOCK = re.compile(rb"<style[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
 LENGTHS = (("100", "قصير (100 كلمة)"), ("250", "متوسط (250 كلمة)"), ("400", "مطوّل (400 كلمة)"))
 
 
@@ -184,10 +182,7 @@ def daily_report(name: str) -> Response:
         data = resolved.read_bytes()
     except OSError:
         raise ApiError(404, f"no report {name} in the reports folder", field="name") from None
-    hashes = [
-        f"'sha256-{base64.b64encode(hashlib.sha256(block).digest()).decode()}'"
-        for block in dict.fromkeys(_STYLE_BLOCK.findall(data))
-    ]
+    hashes = inline_style_hashes(data)
     response = Response(data, status=200, content_type="text/html; charset=utf-8")
     response.headers["Content-Security-Policy"] = REPORT_CSP.format(styles=" ".join(hashes) or "'none'")
     return response
