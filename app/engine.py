@@ -34,7 +34,6 @@ from app.extractive.selector import KeySentence, SentenceScores, select_key_sent
 from app.summarizer import NO_MODEL, ArticleSummarizer, ModelStatus, SummaryRequest
 from app.text.normalize import words
 
-ARTICLE_SUMMARY_WORDS = 25
 HEADLINE_BUDGET = 20  # words kept for the headline while the key points are first chosen
 HEADLINE_MAX_WORDS = 25
 ORDERS: tuple[str, ...] = get_args(Ordering)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,3 +33,17 @@ def trained_model_dir() -> Path:
     finally:
         sys.path.remove(str(ROOT / "scripts"))
     return trained_model_cached()
+
+
+@pytest.fixture(scope="module")
+def articles() -> list[dict[str, Any]]:
+    """The service tests' article set (tests/fixtures/service_articles.json, written by us)."""
+    return json.loads((ROOT / "tests" / "fixtures" / "service_articles.json").read_text(encoding="utf-8"))["articles"]
+
+
+@pytest.fixture(scope="module")
+def client():  # type: ignore[no-untyped-def]
+    """A test client of the service without a model, one app per test module."""
+    from tests.helpers import make_app
+
+    return make_app().test_client()

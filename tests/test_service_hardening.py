@@ -24,16 +24,6 @@ FIXTURE = Path(__file__).parent / "fixtures" / "service_articles.json"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "saudinewsnet-5k.jsonl"
 
 
-@pytest.fixture(scope="module")
-def articles() -> list[dict[str, Any]]:
-    return json.loads(FIXTURE.read_text(encoding="utf-8"))["articles"]
-
-
-@pytest.fixture(scope="module")
-def client():  # type: ignore[no-untyped-def]
-    return make_app().test_client()
-
-
 def problem_of(response, status: int) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     assert response.status_code == status, response.get_data(as_text=True)
     assert response.mimetype == "application/problem+json"
