@@ -11,19 +11,21 @@ of --repeat runs, after one warm-up run on the example set. Bars: 10 articles <=
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import statistics
 import sys
 import time
+from itertools import islice
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.article_files import load_articles  # noqa: E402
-from app.articles import Article, article_from_mapping  # noqa: E402
+from app.articles import article_from_mapping  # noqa: E402
 from app.engine import build_briefing  # noqa: E402
+from app.jsonl import read_rows  # noqa: E402
+from evaluation.multiling import load_topics  # noqa: E402
 
 
 def timed(articles, repeat: int) -> tuple[list[float], list[float], list[float]]:
@@ -49,10 +51,9 @@ def main() -> int:
         return 2
     build_briefing(load_articles([ROOT / "examples" / "summit"]))  # warm-up: lazy imports, prompt files
     five = load_articles([args.data / "kadhimi-visit"])
-    with (args.data / "multiling2011-dev.jsonl").open(encoding="utf-8") as topics:
-        ten = [Article(id=a["id"], title=a["title"], text=a["text"]) for a in json.loads(topics.readline())["articles"]]
-    with (args.data / "saudinewsnet-5k.jsonl").open(encoding="utf-8") as feed:
-        hundred = [article_from_mapping(json.loads(line)) for _, line in zip(range(100), feed, strict=False)]
+    ten = load_topics(args.data / "multiling2011-dev.jsonl")[0].articles
+    feed = islice(read_rows(args.data / "saudinewsnet-5k.jsonl"), 100)
+    hundred = [article_from_mapping(row.value, row.where) for row in feed]
     for name, articles in (("5 articles", five), ("10 articles", ten), ("100 articles", hundred)):
         engine, wall, cpu = timed(articles, args.repeat)
         characters = sum(len(a.text) for a in articles)
