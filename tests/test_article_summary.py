@@ -151,6 +151,7 @@ def test_a_summary_reads_as_a_whole_sentence():
     assert not reads_whole(follows_a_comma, previous="وعقد الوزير اجتماعا مع نظيره الكويتي،")
     assert reads_whole(follows_a_comma, previous="وعقد الوزير اجتماعا مع نظيره الكويتي.")
     assert not reads_whole("ثم العودة إلى المملكة بعد انتهاء المباراة في لندن مباشرة.")
+    assert not reads_whole("وبين من جهته أن احتفالات العيد في الماضي اختلفت نوعا ما عن الوقت الحاضر؛ من")
     assert not reads_whole("{ومن أظلم ممن منع مساجد الله أن يذكر فيها اسمه وسعى في خرابها}")
     assert not reads_whole("علق الشيخ على حادثة التفجير في المسجد بأنه عمل إجرامي .وقال")
     assert not reads_whole('وقال الوزير "إن الخطة ستنفذ على ثلاث مراحل تبدأ الشهر المقبل.')

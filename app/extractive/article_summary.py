@@ -147,7 +147,8 @@ def reads_whole(text: str, previous: str | None = None) -> bool:
     stripped = text.rstrip()
     if stripped.endswith(_OPEN_ENDS) or (previous and previous.rstrip().endswith(_OPEN_ENDS)):
         return False
-    if _VERSE.search(text) or _GLUED_STOP.search(stripped) or _bare(text.split()[0]) in _CONTINUATIONS:
+    first, last = _bare(text.split()[0]), _bare(stripped.rstrip(".!؟?").split()[-1])
+    if _VERSE.search(text) or _GLUED_STOP.search(stripped) or first in _CONTINUATIONS or last in _NEEDS_MORE:
         return False
     pairs = (("(", ")"), ("«", "»"), ("“", "”"), ("[", "]"))
     if text.count('"') % 2 or any(text.count(a) != text.count(b) for a, b in pairs):
