@@ -1,6 +1,7 @@
 """Leads that state the set's main outcome in different words are one key point; a lead on another angle
-is not. The articles (a fictional port summit) are written for these tests."""
+is not; a question title is no headline. The articles (a fictional port summit) are written for these tests."""
 
+import dataclasses
 from datetime import UTC, datetime
 
 from app.articles import Article
@@ -53,3 +54,17 @@ def test_two_leads_telling_the_main_outcome_are_one_point_and_another_angle_stay
     outcome = [lead for lead in told if not lead.startswith("لم تكن")]
     assert len(outcome) == 1, [p.text for p in briefing.key_points]
     assert "لم تكن قمة الدمام" in told
+
+
+def test_a_question_title_never_heads_the_briefing():
+    asking = [
+        dataclasses.replace(SIGNED, title="عن ماذا أثمرت قمة الموانئ في الدمام؟"),
+        dataclasses.replace(SIGNED_AGAIN, title="هل تغير قمة الدمام خريطة النقل في الخليج؟"),
+    ]
+    briefing = build_briefing(asking)
+    headline = briefing.headline.text
+    assert not headline.rstrip().endswith(("?", "؟")), headline
+    assert len(headline.split()) <= 25 and not headline.endswith("…")
+    assert any(normalize(headline.rstrip(".")) in normalize(p.text) for p in briefing.key_points)
+    # A declarative title still wins over a key sentence.
+    assert build_briefing([SIGNED, asking[1]]).headline.text == SIGNED.title
