@@ -125,6 +125,13 @@ def test_compress_keeps_what_reported_speech_says():
         "بتكلفة تبلغ مئتي مليون ريال، سيرفع الطاقة الاستيعابية للميناء إلى الضعف."
     )
     assert compress(relative) is None
+    parenthesis = (
+        "أصبحت مدينة الميناء، التي أعادت القوات الحكومية فتحها أمام السفن بالتنسيق مع دول الجوار، "
+        "مركزا رئيسيا لتوزيع المساعدات الإنسانية على المحافظات الجنوبية المتضررة من السيول خلال الأسابيع "
+        "الماضية وفق ما أعلنته المنظمات الدولية العاملة في المنطقة."
+    )
+    kept = compress(parenthesis)  # never «أصبحت مدينة الميناء، التي…»: it says nothing of what it became
+    assert kept is not None and "مركزا رئيسيا" in kept, kept
 
 
 def test_compress_cuts_after_an_opening_phrase_once_the_main_clause_has_begun():
@@ -151,6 +158,8 @@ def test_a_summary_reads_as_a_whole_sentence():
     assert not reads_whole(follows_a_comma, previous="وعقد الوزير اجتماعا مع نظيره الكويتي،")
     assert reads_whole(follows_a_comma, previous="وعقد الوزير اجتماعا مع نظيره الكويتي.")
     assert not reads_whole("ثم العودة إلى المملكة بعد انتهاء المباراة في لندن مباشرة.")
+    assert not reads_whole("انطلاقاً من العلاقات التاريخية الوثيقة التي تربط البلدين الشقيقين منذ عقود طويلة.")
+    assert reads_whole("انطلاقاً من العلاقات التاريخية بين البلدين، وقع الوزيران اتفاقية للتعاون البحري.")
     assert not reads_whole("وبين من جهته أن احتفالات العيد في الماضي اختلفت نوعا ما عن الوقت الحاضر؛ من")
     assert not reads_whole("{ومن أظلم ممن منع مساجد الله أن يذكر فيها اسمه وسعى في خرابها}")
     assert not reads_whole("علق الشيخ على حادثة التفجير في المسجد بأنه عمل إجرامي .وقال")

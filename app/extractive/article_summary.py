@@ -58,6 +58,11 @@ _DEPENDENT_OPENERS = frozenset(
 # Prepositions of time and place open a trailing circumstance; «من، على، إلى، عن» often complete the word before
 # them («كمية من…»، «حرص على…») and are no boundary.
 _PREPOSITIONS = frozenset(normalize(w) for w in ("في", "بعد", "عقب", "خلال", "قبل", "منذ"))
+# A sentence opening with these fronted phrases («انطلاقاً من العلاقات…، وقع البلدان…») has its main clause
+# after a comma; without one it is only the phrase.
+_FRONTED = frozenset(
+    normalize(w) for w in ("انطلاقا", "تلبية", "حماية", "بناء", "نظرا", "استنادا", "تأكيدا", "إيمانا", "حرصا", "تفعيلا")
+)
 # A sentence opening with these continues the one before it («ثم العودة…»، «ففي موسكو…»).
 _CONTINUATIONS = frozenset(normalize(w) for w in ("ثم", "أو", "بل", "إلا", "ففي", "فقد", "فإن", "فهو", "فهي", "حتى"))
 # «قال إن العاهل السعودي، الملك…»: what follows «إن/أن» must keep its predicate; a clause needs a few words after it.
@@ -97,6 +102,9 @@ def _keeps_predicate(tokens: list[str]) -> bool:
     bare = [_bare(t) for t in tokens]
     if bare[-1] in _NEEDS_MORE:
         return False
+    commas = [i for i, t in enumerate(tokens[:-1]) if t.endswith(("،", ","))]
+    if commas and bare[commas[-1] + 1] in _RELATIVES:
+        return False  # «أصبحت عدن، التي حررتها القوات…،»: the cut closes a parenthesis; the predicate follows
     last = max((i for i, t in enumerate(bare) if t in _COMPLEMENTIZERS), default=None)
     if last is None:
         opening = bare[0][1:] if bare[0].startswith("و") and bare[0][1:] in _REPORTING else bare[0]
@@ -148,6 +156,9 @@ def reads_whole(text: str, previous: str | None = None) -> bool:
     if stripped.endswith(_OPEN_ENDS) or (previous and previous.rstrip().endswith(_OPEN_ENDS)):
         return False
     first, last = _bare(text.split()[0]), _bare(stripped.rstrip(".!؟?").split()[-1])
+    fronted = first.removeprefix("و").rstrip("ً") in _FRONTED
+    if fronted and not any(mark in text for mark in "،,"):
+        return False
     if _VERSE.search(text) or _GLUED_STOP.search(stripped) or first in _CONTINUATIONS or last in _NEEDS_MORE:
         return False
     pairs = (("(", ")"), ("«", "»"), ("“", "”"), ("[", "]"))
