@@ -63,8 +63,12 @@ _PREPOSITIONS = frozenset(normalize(w) for w in ("في", "بعد", "عقب", "خ
 _FRONTED = frozenset(
     normalize(w) for w in ("انطلاقا", "تلبية", "حماية", "بناء", "نظرا", "استنادا", "تأكيدا", "إيمانا", "حرصا", "تفعيلا")
 )
-# A sentence opening with these continues the one before it («ثم العودة…»، «ففي موسكو…»).
-_CONTINUATIONS = frozenset(normalize(w) for w in ("ثم", "أو", "بل", "إلا", "ففي", "فقد", "فإن", "فهو", "فهي", "حتى"))
+# A sentence opening with these continues the one before it («ثم العودة…»، «حيث تم قصف…»، «داعيا المنظمات…»).
+_CONTINUATIONS = frozenset(
+    normalize(w)
+    for w in ("ثم", "أو", "بل", "إلا", "ففي", "فقد", "فإن", "فهو", "فهي", "حتى", "حيث", "إذ", "داعيا", "داعية",
+              "مؤكدا", "مؤكدة", "مشيرا", "مشيرة", "موضحا", "موضحة", "مضيفا", "مضيفة", "لافتا", "لافتة", "معتبرا")
+)  # fmt: skip
 # «قال إن العاهل السعودي، الملك…»: what follows «إن/أن» must keep its predicate; a clause needs a few words after it.
 _COMPLEMENTIZERS = frozenset(normalize(w) for w in ("إن", "أن", "بأن", "وأن", "أنه", "أنها", "إنه", "إنها", "بأنه"))
 MIN_WORDS_AFTER_COMPLEMENTIZER = 4
