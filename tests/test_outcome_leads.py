@@ -68,3 +68,8 @@ def test_a_question_title_never_heads_the_briefing():
     assert any(normalize(headline.rstrip(".")) in normalize(p.text) for p in briefing.key_points)
     # A declarative title still wins over a key sentence.
     assert build_briefing([SIGNED, asking[1]]).headline.text == SIGNED.title
+
+
+def test_a_callers_question_keeps_the_lead_that_answers_it():
+    briefing = build_briefing([SIGNED, SIGNED_AGAIN, ANGLE, STATEMENT], focus="كم حاوية ستنقل الشبكة سنويا؟")
+    assert any("مليوني حاوية" in p.text for p in briefing.key_points), [p.text for p in briefing.key_points]

@@ -173,8 +173,10 @@ def select_key_sentences(
     weights = prompts.toml("selection.toml")["multi_document"]
     scored = scored or score_sentences(documents, focus, weights, event)
     lengths = np.array([len(s.text.split()) for s in scored.sentences])
-    leads = (opening_ranks(scored.sentences, int(weights["min_words"])) == 0) & ~scored.context
-    one_fact = main_outcome_leads(scored.sentences, leads, weights["outcome_share"], weights["outcome_coverage"])
+    one_fact = None
+    if focus == prompts.default_focus():  # a caller's own question may be answered by one outlet's lead only
+        leads = (opening_ranks(scored.sentences, int(weights["min_words"])) == 0) & ~scored.context
+        one_fact = main_outcome_leads(scored.sentences, leads, weights["outcome_share"], weights["outcome_coverage"])
     picks = mmr.select(
         scored.scores,
         scored.similarity,
