@@ -70,6 +70,8 @@ def test_a_question_title_never_heads_the_briefing():
     assert build_briefing([SIGNED, asking[1]]).headline.text == SIGNED.title
 
 
-def test_a_callers_question_keeps_the_lead_that_answers_it():
+def test_under_a_callers_question_each_outcome_lead_stays_its_own_point():
+    # The lead that answers the question comes first; the other outlets' leads stay, with their own citations.
     briefing = build_briefing([SIGNED, SIGNED_AGAIN, ANGLE, STATEMENT], focus="كم حاوية ستنقل الشبكة سنويا؟")
-    assert any("مليوني حاوية" in p.text for p in briefing.key_points), [p.text for p in briefing.key_points]
+    assert "مليوني حاوية" in briefing.key_points[0].text
+    assert len([lead for lead in _lead_points(briefing) if not lead.startswith("لم تكن")]) == 2
