@@ -29,13 +29,12 @@ from app.extractive.citations import Citation, article_figures, cite
 from app.extractive.event import find_event
 from app.extractive.evidence import SupportingSentence
 from app.extractive.figures import figure_values
-from app.extractive.headline import choose_headline
+from app.extractive.headline import HEADLINE_MAX_WORDS, choose_headline
 from app.extractive.selector import KeySentence, SentenceScores, select_key_sentences, summarize_single
 from app.summarizer import NO_MODEL, ArticleSummarizer, ModelStatus, SummaryRequest
 from app.text.normalize import words
 
 HEADLINE_BUDGET = 20  # words kept for the headline while the key points are first chosen
-HEADLINE_MAX_WORDS = 25
 ORDERS: tuple[str, ...] = get_args(Ordering)
 
 

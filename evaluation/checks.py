@@ -10,7 +10,9 @@ engine misses still shows here:
 - fragment: a key point cut at «؛» (the article has «؛» right before it, or it ends in one), opening with a
   word that needs the previous sentence («وأضاف أن»، «كما أشار»، «تلك»), or shorter than six words.
 - summary_repeats: an article summary whose words are (nearly) all in a key point or another summary of its
-  story; summary_cut: a summary ending in «…» or "...".
+  story; summary_cut: a summary ending in «…» or "..."; summary_fragment: a summary that is a piece of a
+  sentence (ends in «،» or «:» or on a word that needs more, «…مع.»، opens with «ثم»، a verse in braces);
+  summary_adds_nothing: an article whose summary says it adds nothing (syndicated copies; read the examples).
 - number_noun: a count and noun that disagree in the Markdown or HTML («2 مصادر»، «7 قصة»، «11 مقالات»).
 - english: Latin words in the Markdown or HTML text outside links and article text.
 """
@@ -27,7 +29,17 @@ from typing import Any
 
 from app.text.normalize import normalize, stems
 
-KINDS = ("citation_lacks_figure", "junk", "fragment", "summary_repeats", "summary_cut", "number_noun", "english")
+KINDS = (
+    "citation_lacks_figure",
+    "junk",
+    "fragment",
+    "summary_repeats",
+    "summary_cut",
+    "summary_fragment",
+    "summary_adds_nothing",
+    "number_noun",
+    "english",
+)
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 _INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")  # display controls, not content
@@ -49,6 +61,12 @@ _JUNK = [
 _DANGLING = re.compile(
     r"^(و|ف)?(كما )?(اضاف|اشار|تابع|اوضح|اردف|لفت)(ت)?[ ،,]+(ان|انه|انها|الي|بان|قايلا)\b"
     r"|^(و|ف)?(هذا|هذه|ذلك|تلك)\s(?!(العام|الاسبوع|الشهر|اليوم)\b)"
+)
+_SUMMARY_FRAGMENT = re.compile(
+    r"[،,:؛;\-–—(]\s*$"
+    r"|\s(مع|بين|عن|في|علي|من|الي|ان|لدي|حول|الذي|التي|و)[.!؟]?\s*$"
+    r"|^(ثم|او|بل|ففي|فقد|فان) "
+    r"|[{}﴿﴾]"
 )
 # Count–noun pairs that disagree: 1–2 with a plural, 3–10 with the singular accusative, 11–99 with a plural.
 _NUMBER_NOUN = [
@@ -137,10 +155,14 @@ def check_story(briefing: dict[str, Any], feed: dict[str, dict[str, Any]], findi
     for index, (article_id, summary) in enumerate(summaries):
         findings.count("summaries")
         if not adds[article_id]:  # says it adds nothing (agency copy): shown as such, not as a repeat
-            findings.count("summaries_saying_nothing_new")
+            findings.add(
+                "summary_adds_nothing", f"{outlet(article_id)}: {(feed.get(article_id) or {}).get('title', '')[:80]}"
+            )
             continue
         if summary.rstrip().endswith(("…", "...")):
             findings.add("summary_cut", summary[-80:])
+        elif _SUMMARY_FRAGMENT.search(normalize(summary).strip()):
+            findings.add("summary_fragment", f"{outlet(article_id)}: {summary[:120]}")
         own = stems(summary)
         others = [set(stems(s)) for j, (_, s) in enumerate(summaries) if j != index]
         if any(_containment(own, other) >= 0.8 for other in point_stems + others):

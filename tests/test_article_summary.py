@@ -3,7 +3,7 @@
 import dataclasses
 
 from app.engine import build_briefing
-from app.extractive.article_summary import MAX_WORDS, NOTHING_NEW, capped, compress
+from app.extractive.article_summary import MAX_WORDS, NOTHING_NEW, capped, compress, reads_whole
 from app.summarizer import SummaryResult
 from app.text.normalize import normalize
 from tests.test_citations import FLOOD_A, FLOOD_B, FLOOD_C
@@ -63,3 +63,107 @@ def test_model_summaries_are_capped_at_25_words_in_the_engine():
         assert not article.summary.endswith("…")
     assert capped(LONG, "بديل.") == compress(LONG)
     assert capped("كلمة " * 40, "بديل.") == "بديل."
+
+
+# A fictional summit: three outlets report the same talks; the third adds only who else attended.
+SUMMIT_A = dataclasses.replace(
+    FLOOD_A,
+    id="summit-a",
+    source="okaz",
+    title="قمة الموانئ تقر خطة للنقل البحري",
+    text=(
+        "أقرت قمة الموانئ الخليجية في مدينة الدمام خطة مشتركة لتطوير النقل البحري بين دول المنطقة خلال خمس سنوات. "
+        "وتشمل الخطة توسعة ثلاثة موانئ رئيسية وربطها بشبكة السكك الحديدية الجديدة."
+    ),
+)
+SUMMIT_B = dataclasses.replace(
+    SUMMIT_A,
+    id="summit-b",
+    source="alwatan",
+    text=(
+        "أقرت قمة الموانئ الخليجية في مدينة الدمام خطة مشتركة لتطوير النقل البحري بين دول المنطقة. "
+        "وشارك في أعمال القمة وزراء النقل في الدول الست ورؤساء هيئات الموانئ."
+    ),
+)
+SUMMIT_C = dataclasses.replace(
+    SUMMIT_A,
+    id="summit-c",
+    source="sabq",
+    text=(
+        "أقرت قمة الموانئ الخليجية في مدينة الدمام خطة مشتركة لتطوير النقل البحري بين دول المنطقة. "
+        "وشارك في أعمال القمة وزراء النقل في الدول الست ورؤساء هيئات الموانئ ومندوب عن المنظمة البحرية الدولية."
+    ),
+)
+
+
+def test_an_article_that_names_something_new_about_a_told_fact_gets_it_as_its_summary():
+    briefing = build_briefing([SUMMIT_A, SUMMIT_B, SUMMIT_C], max_words=40)
+    summaries = {a.id: a for a in briefing.articles}
+    assert summaries["summit-b"].summary == NOTHING_NEW  # its every sentence is told already
+    third = summaries["summit-c"]
+    assert third.summary_adds, third.summary
+    assert "المنظمة البحرية الدولية" in third.summary
+    assert len({a.summary for a in briefing.articles}) == 3
+    assert not any(normalize(p.text) == normalize(third.summary) for p in briefing.key_points)
+
+
+def test_compress_keeps_what_reported_speech_says():
+    speech = (
+        "قال المتحدث باسم هيئة الموانئ في مؤتمر صحفي عقده بمقر الهيئة في الدمام إن الوزير، "
+        "المهندس سالم الراشد وافق على تمديد ساعات العمل في الميناء طوال أيام الأسبوع المقبل."
+    )
+    kept = compress(speech)  # never «…إن الوزير.», which drops what the minister did
+    assert kept.endswith("وافق على تمديد ساعات العمل."), kept
+    reported = (
+        "اعتبر رئيس الغرفة التجارية في المدينة الساحلية، تعليقا منه على قرار هيئة الموانئ الذي صدر مساء أمس "
+        "بعد اجتماع مطول، أن تمديد ساعات العمل سيخفف الازدحام على الأرصفة ويقلص مدة انتظار السفن."
+    )
+    assert compress(reported) is None  # «اعتبر رئيس الغرفة…» without what he considers
+    relative = (
+        "أكد مدير الميناء في تصريح للصحفيين أن المشروع الذي سيتم افتتاحه الأسبوع المقبل في الرصيف الشمالي "
+        "بحضور عدد من المسؤولين، "
+        "بتكلفة تبلغ مئتي مليون ريال، سيرفع الطاقة الاستيعابية للميناء إلى الضعف."
+    )
+    assert compress(relative) is None
+    parenthesis = (
+        "أصبحت مدينة الميناء، التي أعادت القوات الحكومية فتحها أمام السفن بالتنسيق مع دول الجوار، "
+        "مركزا رئيسيا لتوزيع المساعدات الإنسانية على المحافظات الجنوبية المتضررة من السيول خلال الأسابيع "
+        "الماضية وفق ما أعلنته المنظمات الدولية العاملة في المنطقة."
+    )
+    kept = compress(parenthesis)  # never «أصبحت مدينة الميناء، التي…»: it says nothing of what it became
+    assert kept is not None and "مركزا رئيسيا" in kept, kept
+
+
+def test_compress_cuts_after_an_opening_phrase_once_the_main_clause_has_begun():
+    fronted = (
+        "ومن بين الشركات التي حصلت على الترخيص، شركة الموانئ الحديثة برأسمال 15 مليون ريال، "
+        "وشركة الخليج للخدمات البحرية برأسمال عشرة ملايين ريال، وشركة الساحل للشحن برأسمال خمسة ملايين ريال."
+    )
+    short = compress(fronted)
+    assert short.startswith("ومن بين الشركات التي حصلت على الترخيص، شركة الموانئ الحديثة برأسمال 15 مليون ريال")
+    assert short.endswith("ريال.") and len(short.split()) <= MAX_WORDS
+    assert compress("ومن بين الشركات التي حصلت على الترخيص من الوزارة " + "في المنطقة الشرقية " * 8 + "شركة.") is None
+    ends_on_with = (
+        "وأكد الوزير أن سياسة المملكة في قطاع النقل البحري تعتمد على الحزم مع ما يخالف الأنظمة "
+        "من ممارسات تضر بالمنافسة العادلة بين الشركات العاملة في الموانئ."
+    )
+    short = compress(ends_on_with)
+    assert short is None or not short.endswith("مع.")
+
+
+def test_a_summary_reads_as_a_whole_sentence():
+    assert reads_whole("وأغلقت السلطات الطرق المؤدية إلى الوادي بعد انهيار جسرين رئيسيين.")
+    assert not reads_whole("وأكد البيان أن التزام الحكومة هذا العام بتقديم الدعم المقدر بمليار ريال،")
+    follows_a_comma = "وبحث الجانبان تطوير التعاون في مجال النقل البحري بين البلدين."
+    assert not reads_whole(follows_a_comma, previous="وعقد الوزير اجتماعا مع نظيره الكويتي،")
+    assert reads_whole(follows_a_comma, previous="وعقد الوزير اجتماعا مع نظيره الكويتي.")
+    assert not reads_whole("ثم العودة إلى المملكة بعد انتهاء المباراة في لندن مباشرة.")
+    assert not reads_whole("حيث تم قصف معسكرين للمتمردين في أطراف المدينة الشمالية فجر اليوم.")
+    assert not reads_whole("داعياً المنظمات الدولية إلى زيارة المدينة للاطلاع على حجم الأضرار.")
+    assert not reads_whole("سالم بن محمد العتيبي - باحث في شؤون النقل البحري والموانئ الخليجية")
+    assert not reads_whole("انطلاقاً من العلاقات التاريخية الوثيقة التي تربط البلدين الشقيقين منذ عقود طويلة.")
+    assert reads_whole("انطلاقاً من العلاقات التاريخية بين البلدين، وقع الوزيران اتفاقية للتعاون البحري.")
+    assert not reads_whole("وبين من جهته أن احتفالات العيد في الماضي اختلفت نوعا ما عن الوقت الحاضر؛ من")
+    assert not reads_whole("{ومن أظلم ممن منع مساجد الله أن يذكر فيها اسمه وسعى في خرابها}")
+    assert not reads_whole("علق الشيخ على حادثة التفجير في المسجد بأنه عمل إجرامي .وقال")
+    assert not reads_whole('وقال الوزير "إن الخطة ستنفذ على ثلاث مراحل تبدأ الشهر المقبل.')

@@ -15,6 +15,10 @@ FEED = {
           "source": "okaz"},
     "b": {"title": "حصيلة الحريق", "text": "ارتفعت حصيلة الحريق إلى 27 قتيلا في عام 2015 وفق المصادر الطبية.",
           "source": "alwatan"},
+    "c": {"title": "الدفاع المدني يحقق في الحريق", "text": "وقال مدير الدفاع المدني إن التحقيق بدأ مع،",
+          "source": "sabq"},
+    "d": {"title": "حريق المستودع", "text": "أسفر الحريق عن 20 قتيلا؛ وذلك بسبب تأخر وصول فرق الإطفاء.",
+          "source": "was"},
 }
 
 
@@ -29,6 +33,8 @@ def _report(tmp_path: Path) -> Path:
         "articles": [
             {"id": "a", "summary": "أسفر الحريق عن 20 قتيلا في المستودع الكبير."},
             {"id": "b", "summary": "ارتفعت حصيلة الحريق إلى 27 قتيلا في عام…"},
+            {"id": "c", "summary": "وقال مدير الدفاع المدني إن التحقيق في أسباب الحريق بدأ مع."},
+            {"id": "d", "summary": "لا يضيف جديدًا إلى ما سبق.", "summary_adds": False},
         ],
     }
     report = {"stories": [{"rank": 1, "articles": [{"id": "a"}, {"id": "b"}], "briefing": briefing}]}
@@ -51,10 +57,13 @@ def test_every_kind_is_counted(tmp_path):
         "fragment": 1,  # cut at «؛» in article a
         "summary_repeats": 1,  # a's summary is the first key point
         "summary_cut": 1,
+        "summary_fragment": 1,  # c's summary ends on «مع»
+        "summary_adds_nothing": 1,  # d is agency copy
         "number_noun": 3,
         "english": 1,
     }
     assert "alwatan lacks ['20']" in findings.found["citation_lacks_figure"][0]
+    assert findings.found["summary_adds_nothing"] == ["was: حريق المستودع"]
 
 
 def test_checks_command_prints_counts_and_examples(tmp_path, capsys):

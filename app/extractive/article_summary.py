@@ -1,22 +1,32 @@
 """Each article's short summary: a complete sentence that adds to the key points.
 
-For every article, its best-scored sentence of 8–25 words that repeats neither a key point nor a summary
-already given to another article. When no sentence of the article fits, a longer one is compressed: cut at
+For every article, a whole sentence of 8–25 words that the key points and the summaries already given to
+other articles do not say. Candidates are the article's sentences that fit, then longer ones compressed: cut at
 a clause boundary («، مشيرا…»، «حيث…»، «وذلك…»)، else before a trailing prepositional phrase («…في…»), so that
-what remains is its main clause; a sentence opening with a dependent phrase («وبناءً على…») is not cut. A
-summary is never cut mid-clause and never ends in «…». When every sentence of the article repeats the key
-points or an earlier summary (syndicated agency copy), the summary says so (NOTHING_NEW) instead.
+what remains is its main clause; a sentence opening with a dependent phrase («وبناءً على…») is not cut, nor one
+whose reported speech («قال إن…») would lose its predicate. A candidate must read as a whole sentence: not a
+piece of a longer one (ending in «،» or «:», or following a sentence that does), no verse braces, no glued
+full stop, balanced quotes and brackets, nothing app.text.standalone rejects.
+
+Two passes. First the best-scored candidate that repeats nothing (TF-IDF cosine below REPEAT_SIMILARITY with
+every earlier text, and at most REPEAT_CONTAINMENT of its stems in any one). When none is left, the candidate
+with the most word stems no earlier text has (a name, a place, a figure, a consequence), provided it has at
+least MIN_NEW_STEMS of them and is not mostly (ADDED_CONTAINMENT) inside one earlier text. Only when neither
+pass finds one (an exact or syndicated copy) does the summary say so (NOTHING_NEW). A summary is never cut
+mid-clause and never ends in «…».
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import numpy as np
 
 from app.documents import Document
 from app.extractive.selector import SentenceScores
 from app.text.normalize import normalize, stems
+from app.text.standalone import rejection
 
 MAX_WORDS = 25
 MIN_WORDS = 8
@@ -25,6 +35,10 @@ MIN_WORDS = 8
 # topic words with the key points, so the key-point repeat threshold (0.22) would leave too little.
 REPEAT_SIMILARITY = 0.45
 REPEAT_CONTAINMENT = 0.6
+# The second pass: a sentence on the same fact that still names something new (who condemned, where, how
+# many) adds to the briefing; it may share up to ADDED_CONTAINMENT of its stems with one earlier text.
+MIN_NEW_STEMS = 3
+ADDED_CONTAINMENT = 0.75
 NOTHING_NEW = "لا يضيف جديدًا إلى ما سبق."
 # Words that open a subordinate or following clause: the main clause before them stands on its own.
 _CLAUSE_OPENERS = frozenset(
@@ -33,19 +47,79 @@ _CLAUSE_OPENERS = frozenset(
         "حيث", "وذلك", "فيما", "بينما", "إذ", "كما", "والتي", "والذي", "الذي", "التي", "الذين", "بعدما",
         "وسط", "بهدف", "مشيرا", "مشيرة", "مؤكدا", "مؤكدة", "موضحا", "موضحة", "لافتا", "لافتة", "مضيفا",
         "مضيفة", "معتبرا", "معتبرة", "مبينا", "مبينة", "وأضاف", "وأشار", "وأكد", "وقال", "لكن", "ولكن",
-        "وأوضح", "وبين", "ومن", "وفي", "وقد", "وكان", "وكانت", "ليصل", "لتصل", "ما", "مما",
+        "وأوضح", "وبين", "ومن", "وفي", "وقد", "وكان", "وكانت", "ليصل", "لتصل", "مما",
     )
 )  # fmt: skip
 _DEPENDENT_OPENERS = frozenset(
     normalize(w) for w in ("وبناء", "بناء", "وبناءً", "بناءً", "ونظرا", "نظرا", "وفي", "في", "وعلى", "على", "ومن", "من",
-                           "وبعد", "بعد", "وخلال", "خلال", "وفيما", "فيما", "وإذ", "إذ", "ولما", "لما", "وعقب", "عقب")
+                           "وبعد", "بعد", "وخلال", "خلال", "وفيما", "فيما", "وإذ", "إذ", "ولما", "لما", "وعقب", "عقب",
+                           "أثناء", "وأثناء", "عند", "وعند")
+)  # fmt: skip
+# Prepositions of time and place open a trailing circumstance; «من، على، إلى، عن» often complete the word before
+# them («كمية من…»، «حرص على…») and are no boundary.
+_PREPOSITIONS = frozenset(normalize(w) for w in ("في", "بعد", "عقب", "خلال", "قبل", "منذ"))
+# A sentence opening with these fronted phrases («انطلاقاً من العلاقات…، وقع البلدان…») has its main clause
+# after a comma; without one it is only the phrase.
+_FRONTED = frozenset(
+    normalize(w) for w in ("انطلاقا", "تلبية", "حماية", "بناء", "نظرا", "استنادا", "تأكيدا", "إيمانا", "حرصا", "تفعيلا")
 )
-_PREPOSITIONS = frozenset(normalize(w) for w in ("في", "على", "من", "إلى", "عن", "بعد", "عقب", "خلال", "قبل", "منذ"))
-_TRAILING = re.compile(r"[\s،,:؛\-–—(]+$")
+# A sentence opening with these continues the one before it («ثم العودة…»، «حيث تم قصف…»، «داعيا المنظمات…»).
+_CONTINUATIONS = frozenset(
+    normalize(w)
+    for w in ("ثم", "أو", "بل", "إلا", "ففي", "فقد", "فإن", "فهو", "فهي", "حتى", "حيث", "إذ", "داعيا", "داعية",
+              "مؤكدا", "مؤكدة", "مشيرا", "مشيرة", "موضحا", "موضحة", "مضيفا", "مضيفة", "لافتا", "لافتة", "معتبرا")
+)  # fmt: skip
+# «قال إن العاهل السعودي، الملك…»: what follows «إن/أن» must keep its predicate; a clause needs a few words after it.
+_COMPLEMENTIZERS = frozenset(normalize(w) for w in ("إن", "أن", "بأن", "وأن", "أنه", "أنها", "إنه", "إنها", "بأنه"))
+MIN_WORDS_AFTER_COMPLEMENTIZER = 4
+_REPORTING = frozenset(
+    normalize(w)
+    for w in ("قال", "قالت", "أكد", "أكدت", "أوضح", "أوضحت", "أشار", "أشارت", "اعتبر", "اعتبرت", "أضاف", "أضافت",
+              "ذكر", "ذكرت", "بين", "بينت", "لفت", "لفتت", "شدد", "شددت", "رأى", "صرح", "صرحت", "أفاد", "أفادت")
+)  # fmt: skip
+_RELATIVES = frozenset(normalize(w) for w in ("الذي", "التي", "الذين", "اللذين", "اللتين", "اللاتي", "اللواتي"))
+_NEEDS_MORE = frozenset(
+    normalize(w)
+    for w in ("مع", "بين", "عن", "في", "على", "من", "إلى", "أن", "إن", "لدى", "حول", "نحو", "عند", "ضد", "دون",
+              "غير", "كل", "جميع", "بعض", "و", "أو", "ثم", "لكن", "الذي", "التي", "الذين", "ما", "عبر", "حتى")
+)  # fmt: skip
+_TRAILING = re.compile(r"[\s،,:؛.\-–—(]+$")
+# A sentence that stops here was cut from a longer one (a paragraph that runs on, a split run-on).
+_OPEN_ENDS = ("،", ",", ":", "؛", ";", "-", "–", "—", "…", "..", "(")
+_VERSE = re.compile(r"[{}﴿﴾]")
+_GLUED_STOP = re.compile(r"\s[.!؟،]\S")  # «المجوسي .وقال»: two sentences run together
 
 
 def _words(text: str) -> int:
     return len(text.split())
+
+
+def _bare(token: str) -> str:
+    return normalize(token.strip("،,:«»\"'()“”"))
+
+
+def _keeps_predicate(tokens: list[str]) -> bool:
+    """Whether a clause cut after these tokens still says something: a reporting verb keeps what is reported
+    («اعتبر الشيخ، تعليقًا منه…» without it does not), reported speech keeps its predicate («…إن العاهل
+    السعودي» and «أن المشروع الذي سيتم…» do not), and the clause does not end on a word that needs one after
+    it («…مع»)."""
+    bare = [_bare(t) for t in tokens]
+    if bare[-1] in _NEEDS_MORE:
+        return False
+    commas = [i for i, t in enumerate(tokens[:-1]) if t.endswith(("،", ","))]
+    if commas and bare[commas[-1] + 1] in _RELATIVES:
+        return False  # «أصبحت عدن، التي حررتها القوات…،»: the cut closes a parenthesis; the predicate follows
+    last = max((i for i, t in enumerate(bare) if t in _COMPLEMENTIZERS), default=None)
+    if last is None:
+        opening = bare[0][1:] if bare[0].startswith("و") and bare[0][1:] in _REPORTING else bare[0]
+        return opening not in _REPORTING or any(t.endswith(":") for t in tokens)
+    tail = tokens[last + 1 :]
+    if tail and _bare(tail[0]) in _DEPENDENT_OPENERS:  # «أنه أثناء قيام…، حدث تفجير»: the predicate comes late
+        comma = next((i for i, t in enumerate(tail) if t.endswith(("،", ","))), None)
+        tail = tail[comma + 1 :] if comma is not None else []
+    if any(_bare(t) in _RELATIVES for t in tail[:3]):
+        return False
+    return len(tail) >= MIN_WORDS_AFTER_COMPLEMENTIZER
 
 
 def compress(sentence: str, max_words: int = MAX_WORDS, min_words: int = MIN_WORDS) -> str | None:
@@ -53,31 +127,66 @@ def compress(sentence: str, max_words: int = MAX_WORDS, min_words: int = MIN_WOR
     tokens = sentence.split()
     if len(tokens) <= max_words:
         return sentence
+    # «وبناءً على ما رفعته الوزارة، وافق المجلس…»: the main clause comes after the opening phrase's comma;
+    # a cut must keep a few of its words, or it would keep only the opener.
+    main_from = 0
     if normalize(tokens[0]) in _DEPENDENT_OPENERS:
-        return None  # «وبناءً على…»: the main clause comes late; any cut would keep only the opener
+        comma = next((i for i, t in enumerate(tokens[:max_words]) if t.endswith(("،", ","))), None)
+        if comma is None:
+            return None
+        main_from = comma + 1 + MIN_WORDS_AFTER_COMPLEMENTIZER
     best = phrase = None
-    for end in range(min_words, min(max_words, len(tokens) - 1) + 1):
+    for end in range(max(min_words, main_from), min(max_words, len(tokens) - 1) + 1):
         token, following = tokens[end - 1], normalize(tokens[end].strip("«\"'("))
+        if not _keeps_predicate(tokens[:end]):
+            continue
         if token.endswith(("،", ",", "؛")) or following in _CLAUSE_OPENERS:
             best = end
-        elif following in _PREPOSITIONS and end >= 12:
-            phrase = end  # «… في منطقة جازان»: a trailing circumstance, the weaker boundary
+        elif following in _PREPOSITIONS and end >= 12 and not normalize(token).startswith("ي"):
+            phrase = end  # «… في منطقة جازان»: a trailing circumstance, the weaker boundary («يشارك في» is not)
     best = best or phrase
     if best is None:
         return None
     clause = _TRAILING.sub("", " ".join(tokens[:best]))
-    if clause.count("(") > clause.count(")") or clause.count("«") > clause.count("»"):
+    pairs = (("(", ")"), ("«", "»"), ("“", "”"))
+    if any(clause.count(a) > clause.count(b) for a, b in pairs) or clause.count('"') % 2:
         return None  # cutting inside brackets or a quotation leaves them open
     return clause + "."
+
+
+def reads_whole(text: str, previous: str | None = None) -> bool:
+    """Whether a summary candidate reads as a whole sentence on its own (see the module docstring)."""
+    stripped = text.rstrip()
+    if stripped.endswith(_OPEN_ENDS) or (previous and previous.rstrip().endswith(_OPEN_ENDS)):
+        return False
+    first, last = _bare(text.split()[0]), _bare(stripped.rstrip(".!؟?").split()[-1])
+    fronted = first.removeprefix("و").rstrip("ً") in _FRONTED
+    if fronted and not any(mark in text for mark in "،,"):
+        return False
+    if _VERSE.search(text) or _GLUED_STOP.search(stripped) or first in _CONTINUATIONS or last in _NEEDS_MORE:
+        return False
+    pairs = (("(", ")"), ("«", "»"), ("“", "”"), ("[", "]"))
+    if text.count('"') % 2 or any(text.count(a) != text.count(b) for a, b in pairs):
+        return False
+    return rejection(text) is None
 
 
 def _fits(text: str) -> bool:
     return MIN_WORDS <= _words(text) <= MAX_WORDS
 
 
-def _contained(text: str, earlier: list[set[str]]) -> bool:
-    own = set(stems(text))
-    return bool(own) and any(len(own & other) / len(own) >= REPEAT_CONTAINMENT for other in earlier)
+def _candidates(document: Document, order: list[int]) -> Iterator[tuple[int, str]]:
+    """(sentence index, text): the article's sentences that fit as they are, best first, then compressed."""
+    for attempt in (lambda t: t if _fits(t) else None, compress):
+        for j in order:
+            text = attempt(document.sentences[j].text)
+            previous = document.sentences[j - 1].text if j > 0 else None
+            if text and _fits(text) and reads_whole(text, previous):
+                yield j, text
+
+
+def _containment(own: set[str], earlier: list[set[str]]) -> float:
+    return max((len(own & other) / len(own) for other in earlier), default=0.0) if own else 1.0
 
 
 def article_summaries(
@@ -90,23 +199,25 @@ def article_summaries(
     summaries = []
     for index, document in enumerate(documents):
         start = int(starts[index])
-        rows = [start + int(i) for i in np.argsort(-scored.scores[start : start + len(document.sentences)])]
-
-        def repeats(row: int, text: str) -> bool:
-            earlier = key_rows + given_rows
-            if row in earlier or _contained(text, earlier_stems):
-                return True
-            return bool(earlier) and float(scored.similarity[row, earlier].max()) >= REPEAT_SIMILARITY
-
-        choice = None
-        for attempt in (lambda t: t if _fits(t) else None, compress):
-            for row in rows:
-                text = attempt(scored.sentences[row].text)
-                if text and normalize(text) not in given_texts and not repeats(row, text):
-                    choice = (row, text)
-                    break
-            if choice:
+        order = [int(i) for i in np.argsort(-scored.scores[start : start + len(document.sentences)], kind="stable")]
+        told = set().union(*earlier_stems)
+        earlier_rows = key_rows + given_rows
+        choice = added = None
+        best_new = MIN_NEW_STEMS - 1
+        for j, text in _candidates(document, order):
+            row = start + j
+            if row in earlier_rows or normalize(text) in given_texts:
+                continue
+            own = set(stems(text))
+            similarity = float(scored.similarity[row, earlier_rows].max()) if earlier_rows else 0.0
+            contained = _containment(own, earlier_stems)
+            if contained < REPEAT_CONTAINMENT and similarity < REPEAT_SIMILARITY:
+                choice = (row, text)
                 break
+            new = len(own - told)
+            if new > best_new and contained < ADDED_CONTAINMENT:
+                best_new, added = new, (row, text)
+        choice = choice or added
         if choice is None:
             summaries.append((NOTHING_NEW, False))
             continue

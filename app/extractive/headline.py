@@ -1,4 +1,8 @@
-"""The briefing's headline: an article title that states the set's main outcome, with its sources."""
+"""The briefing's headline: an article title that states the set's main outcome, with its sources.
+
+A title that asks («عن ماذا أثمرت الزيارة؟») states nothing and never heads the briefing: when no declarative
+title of an event report is left, the top outcome key sentence does, cut to its main clause when too long.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,22 @@ import numpy as np
 from app import prompts
 from app.briefing import Headline
 from app.documents import Document, Sentence, content_terms
+from app.extractive.article_summary import compress
 from app.extractive.focus import cue_scores
 from app.extractive.selector import KeySentence, SentenceScores, scaled_to_max
 from app.extractive.vectors import SentenceSpace
 from app.text.clean import is_boilerplate
 from app.text.normalize import has_arabic
 
+HEADLINE_MAX_WORDS = 25
+
 
 def _words(text: str) -> int:
     return len(text.split())
+
+
+def _asks(title: str) -> bool:
+    return title.rstrip(" .»\"'").endswith(("?", "؟"))
 
 
 def choose_headline(documents: list[Document], key_sentences: list[KeySentence], scored: SentenceScores) -> Headline:
@@ -29,13 +40,17 @@ def choose_headline(documents: list[Document], key_sentences: list[KeySentence],
         and has_arabic(d.article.title, 5)
         and not is_boilerplate(d.article.title)
         and roles[i].is_event  # a preview's or another event's title never heads the briefing
+        and not _asks(d.article.title)
     ]
     if not key_sentences:
         first = next((d for d, r in zip(documents, roles, strict=True) if r.is_event), documents[0])
         return Headline(text=first.article.title, sources=[first.article.id])
     if not titles:
-        outcomes = [k for k in key_sentences if not k.context] or key_sentences
-        top = max(outcomes, key=lambda k: k.score)
+        outcomes = sorted([k for k in key_sentences if not k.context] or key_sentences, key=lambda k: -k.score)
+        for k in outcomes:
+            if text := compress(k.sentence.text, max_words=HEADLINE_MAX_WORDS):
+                return Headline(text=text, sources=[documents[i].article.id for i in k.sources])
+        top = outcomes[0]
         return Headline(text=top.sentence.text, sources=[documents[i].article.id for i in top.sources])
     weights = prompts.toml("selection.toml")["multi_document"]
     title_terms = [content_terms(t) for _, t in titles]
@@ -53,7 +68,6 @@ def choose_headline(documents: list[Document], key_sentences: list[KeySentence],
     match = scaled_to_max(to_sentences[:, key_rows] @ key_weights)
     support = np.array([len(r) for r in reported_by]) / len(documents)
     outcome = cue_scores([Sentence(t, i, 0, terms) for (i, t), terms in zip(titles, title_terms, strict=True)])
-    questions = np.array([t.rstrip().endswith(("?", "؟")) for _, t in titles])
-    score = (match + support + outcome) * np.where(questions, 0.5, 1.0)
+    score = match + support + outcome
     best = int(np.argmax(score))
     return Headline(text=titles[best][1], sources=[documents[i].article.id for i in sorted(reported_by[best])])

@@ -31,10 +31,12 @@ def select(
     same_article_threshold: float | None = None,
     fill_gaps: bool = False,
     eligible: np.ndarray | None = None,
+    one_fact: np.ndarray | None = None,
 ) -> list[Pick]:
     """Pick sentences best-first; with fill, the last pick may overrun the budget (the caller cuts it);
     with fill_gaps, a sentence that does not fit gives way to the next one that does. Only `eligible`
-    sentences (default: all) are picked."""
+    sentences (default: all) are picked. Sentences marked in `one_fact` all tell the same fact (leads that
+    state the set's main outcome): once one is kept, the others repeat it whatever their wording."""
     picks: list[Pick] = []
     used = 0
     remaining = set(range(len(scores))) if eligible is None else set(np.flatnonzero(eligible).tolist())
@@ -49,11 +51,14 @@ def select(
                 # An article restating itself (standfirst, pull-quote, summary line) shares fewer words.
                 same = article_of[candidates][:, None] == article_of[kept][None, :]
                 repeats |= (same & (pairs >= same_article_threshold)).any(axis=1)
+            if one_fact is not None and one_fact[kept].any():
+                repeats |= one_fact[candidates]
         else:
             redundancy = np.zeros(len(candidates))
             repeats = np.zeros(len(candidates), dtype=bool)
         for candidate in candidates[repeats]:
-            owner = max(picks, key=lambda p: similarity[candidate, p.index])
+            owners = [p for p in picks if one_fact is not None and one_fact[candidate] and one_fact[p.index]]
+            owner = max(owners or picks, key=lambda p: similarity[candidate, p.index])
             owner.repeats.append(int(candidate))
             remaining.discard(int(candidate))
         fresh = ~repeats

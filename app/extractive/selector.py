@@ -123,6 +123,36 @@ def _is_whole(text: str, min_words: int) -> bool:
     )
 
 
+def _term_key(term: str) -> str:
+    """A term as leads are compared: «لربط» and «ربط», «كهرباء» and «كهربائي» are one."""
+    if term.startswith("ل") and len(term) >= 4:
+        term = term[1:]
+    return term.rstrip("ءي")
+
+
+def main_outcome_leads(sentences: list[Sentence], leads: np.ndarray, share: float, coverage: float) -> np.ndarray:
+    """The leads that state the set's main outcome. The outcome is what most leads say: the terms found in at
+    least `share` of the leads (who, where, what was agreed). A lead holding `coverage` of those terms states
+    it; two such leads are one point however differently they word it (cosine misses «وقعت… اتفاقاً إطارياً
+    لربط الشبكات» against «اختتمت… بتوقيع اتفاق إطار للربط»), while a lead on another angle («لم تكن
+    القمة مجرد لقاء…») shares only the setting and stays its own point."""
+    rows = np.flatnonzero(leads)
+    marked = np.zeros(len(sentences), dtype=bool)
+    if len(rows) < 3:
+        return marked
+    keys = {int(r): {_term_key(t) for t in sentences[r].terms} for r in rows}
+    counts: dict[str, int] = {}
+    for found in keys.values():
+        for key in found:
+            counts[key] = counts.get(key, 0) + 1
+    outcome = {k for k, n in counts.items() if n >= share * len(rows)}
+    if len(outcome) < 4:
+        return marked
+    for row, found in keys.items():
+        marked[row] = len(found & outcome) >= coverage * len(outcome)
+    return marked
+
+
 def _whole_sentences(sentences: list[Sentence], min_words: int) -> np.ndarray | None:
     """The sentences that may become key points (fragments make poor ones); None (all) when none is whole."""
     whole = np.array([_is_whole(s.text, min_words) for s in sentences], dtype=bool)
@@ -143,6 +173,10 @@ def select_key_sentences(
     weights = prompts.toml("selection.toml")["multi_document"]
     scored = scored or score_sentences(documents, focus, weights, event)
     lengths = np.array([len(s.text.split()) for s in scored.sentences])
+    one_fact = None
+    if focus == prompts.default_focus():  # a caller's own question may be answered by one outlet's lead only
+        leads = (opening_ranks(scored.sentences, int(weights["min_words"])) == 0) & ~scored.context
+        one_fact = main_outcome_leads(scored.sentences, leads, weights["outcome_share"], weights["outcome_coverage"])
     picks = mmr.select(
         scored.scores,
         scored.similarity,
@@ -155,6 +189,7 @@ def select_key_sentences(
         same_article_threshold=weights["same_article_repeat_threshold"],
         fill_gaps=True,
         eligible=_whole_sentences(scored.sentences, int(weights["min_words"])),
+        one_fact=one_fact,
     )
     key_sentences = []
     for pick in picks:

@@ -2,7 +2,8 @@
 
 Junk patterns and datelines live in prompts/ (boilerplate.txt, datelines.txt) so editors can extend
 them. Besides those, a line is dropped when it has (almost) no Arabic, is only a date, repeats the title,
-is a short heading or related-story link, or is a pull-quote repeating a body paragraph.
+is a short heading or related-story link, or is a pull-quote repeating a body paragraph. A heading glued to
+its paragraph on the same line is cut off (app/text/headings.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from app import prompts
+from app.text.headings import strip_glued_heading
 from app.text.normalize import arabic_letter_count, normalize, stems
 
 # Zero-width characters, bidi controls (embeddings, overrides, isolates, the Arabic letter mark), NUL and
@@ -134,6 +136,7 @@ def clean_text(text: str, title: str = "") -> CleanText:
         words = len(paragraph.split())
         if _is_heading(paragraph, words):
             continue
+        paragraph = strip_glued_heading(paragraph)
         paragraph = _strip_dateline(paragraph, "agency_datelines.txt")
         if len(kept) < 2:
             paragraph = _strip_dateline(paragraph)
