@@ -4,6 +4,7 @@ rerun cache. Every article here is written for these tests."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -262,7 +263,10 @@ def test_display_caps_keep_markdown_short_and_json_whole(tmp_path: Path) -> None
     markdown = render(result.report, "md")
     shown = sum(1 for line in markdown.splitlines() if line.startswith("- [افتتاح حديقة"))
     assert shown <= 5 * len(result.report.sections)
-    assert "خبرًا آخر في ملف JSON" in markdown
+    assert "خبرًا آخر في ملف البيانات المرافق للتقرير" in markdown
+    html = render(result.report, "html")
+    for text in (markdown, re.sub(r"<[^>]+>", " ", html)):  # the reader sees no English, not even "JSON"
+        assert "JSON" not in text
 
 
 class CountingRunner(InProcessRunner):
