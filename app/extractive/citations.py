@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -174,15 +175,37 @@ def cite(
             dropped.append(article)
             continue
         found = supporting_sentence(key_row, article, sentences, similarity, starts, required)
-        if found is None or (
-            article != kept.article_index and not _reports(found, kept, required, threshold, weights, frames)
-        ):
+        if found is not None and article != kept.article_index:
+
+            def reports(candidate: SupportingSentence) -> bool:
+                return _reports(candidate, kept, required, threshold, weights, frames)
+
+            found = found if reports(found) else _other_report(key_row, article, sentences, similarity, starts, reports)
+        if found is None:
             dropped.append(article)
             continue
         support.append(found)
     cited = {s.article_index for s in support}
     conflicts = _conflicts(key_row, point_figures, cited, documents, sentences, similarity, starts, weights)
     return Citation(support, conflicts, dropped)
+
+
+def _other_report(
+    key_row: int,
+    article: int,
+    sentences: list[Sentence],
+    similarity: np.ndarray,
+    starts: np.ndarray,
+    reports: Callable[[SupportingSentence], bool],
+) -> SupportingSentence | None:
+    """When the article's closest sentence tells a neighbouring fact, its closest sentence that does tell the
+    point («صدر بيان مشترك» further down an article that opens with the talks), if any."""
+    lo, hi = int(starts[article]), int(starts[article + 1])
+    for row in sorted(range(lo, hi), key=lambda r: -similarity[key_row, r]):
+        candidate = SupportingSentence(article, sentences[row], float(similarity[key_row, row]))
+        if reports(candidate):
+            return candidate
+    return None
 
 
 def _reports(
