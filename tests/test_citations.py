@@ -135,9 +135,9 @@ def test_markdown_and_html_show_who_reported_which_figure_and_tell_one_outlets_a
     assert 'class="conflict"' in html and "الوطن" in html
 
 
-# A bombing told by four outlets: the same background clause («التفجير الذي استهدف سوق الخضار…») in every
-# article, and one fact each — the emir's visit to the wounded (two outlets, in other words), his visit to
-# the site, the mufti's condemnation.
+# A bombing told by six outlets: the same background clause («التفجير الذي استهدف سوق الخضار…») in most
+# articles, and one fact each — the emir's visit to the wounded (two outlets, in other words), his visit to
+# the site, the mufti's condemnation, the ministry's details, the council's statement.
 _BLAST = "التفجير الذي استهدف سوق الخضار في مدينة الواحة وأسفر عن مقتل ثمانية أشخاص وإصابة عشرين آخرين"
 WOUNDED_A = _article(
     "wounded-a",
@@ -297,3 +297,20 @@ def test_two_sessions_of_the_market_are_not_a_conflict():
     )
     briefing = build_briefing([rise, fall])
     assert all(p.figure_conflicts == [] for p in briefing.key_points)
+
+
+def test_the_evidence_is_the_sentence_that_tells_the_point_when_the_closest_one_tells_a_neighbouring_fact():
+    both = _article(
+        "site-and-wounded-g",
+        "aljazirah",
+        14,
+        "أمير الشمال في موقع التفجير",
+        f"وقف أمير منطقة الشمال الأمير سلطان بن فهد اليوم على موقع {_BLAST}.",
+        "ثم زار الأمير سلطان بن فهد المصابين الذين يتلقون العلاج في مستشفى الملك خالد جراء التفجير الذي "
+        "استهدف السوق، واطمأن على حالتهم.",
+    )
+    briefing = build_briefing([WOUNDED_A, SITE_B, MUFTI_D, MINISTRY_E, COUNCIL_F, both])
+    visit = _point_with(briefing, "المصابين الذين يتلقون العلاج في مستشفى الملك خالد جراء")
+    assert "site-and-wounded-g" in visit.sources and "site-b" not in visit.sources
+    evidence = next(e for e in visit.evidence if e.article_id == "site-and-wounded-g")
+    assert evidence.sentence.startswith("ثم زار الأمير سلطان بن فهد المصابين")
