@@ -3,12 +3,14 @@
 Figures decide first: every figure of the key point (years aside) must occur in the cited article. Then
 the content: the article's supporting sentence must be close to the key point (TF-IDF cosine
 CITATION_SIMILARITY) and hold most of its content words (CITATION_CONTAINMENT), or, when that sentence itself
-carries every figure of the point, be as close as the selector's agreement threshold asks. Either way it must
-hold the point's *fact-specific* words (FACT_SHARE): each content word weighs its IDF over the story's own
-sentences, cubed, so the words every article of the event repeats («استهدف مسجد قوات الطوارئ») count little
-and the words of this one fact («زار … المصابين … مستشفى») decide. Read on 2015-08-06, the wrong citations told
-a neighbouring fact of the same event in the same words: a visit to the site credited for a visit to the
-wounded, another convict's execution on the same date. A sentence framed as a prediction
+carries every figure of the point, be as close as the selector's agreement threshold asks. Unless that
+sentence carries the point's quantities (figures other than dates and times: «500 ميغاواط»، «2.5 مليار»), it
+must also hold the point's *fact-specific* words (FACT_SHARE): each content word weighs its IDF over the
+story's own sentences, cubed, so the words every article of the event repeats («استهدف مسجد قوات الطوارئ»)
+count little and the words of this one fact («زار … المصابين … مستشفى») decide; a word of the point's sentence
+alone weighs nothing (its own wording). Read on 2015-08-06, the wrong citations told a neighbouring fact of
+the same event in the same words: a visit to the site credited for a visit to the wounded, another convict's
+execution on the same date. A sentence framed as a prediction
 (prompts/prediction_cues.txt) does not support a point that reports a done fact.
 
 An article whose closest sentence tells the same fact with another figure for the same counted thing (20
@@ -32,13 +34,13 @@ from app.documents import Document, Sentence, content_terms
 from app.extractive.event import Cues, cue_list, is_prediction
 from app.extractive.evidence import SupportingSentence, supporting_sentence
 from app.extractive.figures import Figure, figure_values, figures
-from app.text.normalize import words
+from app.text.normalize import normalize, words
 
 CONFLICT_SIMILARITY = 0.3  # the other article's sentence must tell (nearly) the same fact
 CITATION_SIMILARITY = 0.35
 CITATION_CONTAINMENT = 0.45
 # Share of the point's fact weight (IDF over the story's sentences, cubed) the supporting sentence must hold.
-# Read on 2015-08-06 (100 cross-article citations): every wrong one was below 0.45, 8 of 88 right ones too.
+# Read on 2015-08-06 (100 cross-article citations): every wrong one was below 0.45, 6 of 88 right ones too.
 FACT_SHARE = 0.45
 FACT_POWER = 3
 _CLITICS = "وفبل"
@@ -66,10 +68,11 @@ class Citation:
 
 def fact_weights(sentences: list[Sentence]) -> dict[str, float]:
     """Per content term, its weight as a fact-specific word of this story: (smoothed IDF over the story's
-    sentences) ** FACT_POWER — the IDF of the TF-IDF space, sharpened so rare words decide."""
+    sentences) ** FACT_POWER — the IDF of the TF-IDF space, sharpened so rare words decide. A word found in
+    one sentence only weighs nothing: it is that sentence's own wording, which no other report can share."""
     df = Counter(t for s in sentences for t in set(s.terms))
     n = len(sentences)
-    return {t: (math.log((n + 1) / (c + 1)) + 1.0) ** FACT_POWER for t, c in df.items()}
+    return {t: (math.log((n + 1) / (c + 1)) + 1.0) ** FACT_POWER if c > 1 else 0.0 for t, c in df.items()}
 
 
 def fact_share(
@@ -94,11 +97,11 @@ def _clash(point: list[Figure], other: list[Figure]) -> list[tuple[Figure, Figur
     شركة» fell: each against its own place in the other's list)."""
     values = {f.value for f in point}
     theirs_by_unit: dict[str, list[Figure]] = {}
-    for f in (f for f in other if not f.clock):
+    for f in (f for f in other if not (f.clock or f.date)):
         theirs_by_unit.setdefault(f.unit, []).append(f)
     seen: Counter[str] = Counter()
     pairs = []
-    for mine in (f for f in point if not f.clock):
+    for mine in (f for f in point if not (f.clock or f.date)):
         place = seen[mine.unit]
         seen[mine.unit] += 1
         theirs = theirs_by_unit.get(mine.unit, [])
@@ -118,10 +121,14 @@ def _marked(text: str, vocabulary: set[str]) -> set[str]:
     return found
 
 
+def _vocabulary(context: dict, key: str) -> set[str]:
+    return {normalize(w) for w in context[key]}
+
+
 def _bodies(text: str, context: dict) -> set[str]:
     """Content stems of the words right after an attribution cue: who gives the figure."""
-    cues = set(context["attribution"])
-    times = set(context["times"])
+    cues = _vocabulary(context, "attribution")
+    times = _vocabulary(context, "times")
     tokens = words(text)
     named: set[str] = set()
     for i, word in enumerate(tokens):
@@ -135,9 +142,9 @@ def _other_context(mine: str, theirs: str) -> bool:
     """Whether two sentences give their figures for different bodies, times or movements (not a conflict)."""
     context = prompts.toml("figure_context.toml")
     bodies = _bodies(mine, context), _bodies(theirs, context)
-    times = set(context["times"])
+    times = _vocabulary(context, "times")
     when = _marked(mine, times), _marked(theirs, times)
-    rise, fall = set(context["rise"]), set(context["fall"])
+    rise, fall = _vocabulary(context, "rise"), _vocabulary(context, "fall")
     moves = [("rise" if _marked(t, rise) else "") + ("fall" if _marked(t, fall) else "") for t in (mine, theirs)]
     return (
         (all(bodies) and not bodies[0] & bodies[1])
@@ -217,11 +224,14 @@ def _reports(
     frames: Cues,
 ) -> bool:
     """Whether the supporting sentence tells the kept sentence's fact (see the module docstring)."""
-    if fact_share(kept.terms, found.sentence.terms, weights) < FACT_SHARE:
-        return False
     if is_prediction(found.sentence, frames) and not is_prediction(kept, frames):
         return False  # "is expected to sign" does not report the signing
-    if required and required <= figure_values(found.sentence.text):
+    carries_figures = bool(required) and required <= figure_values(found.sentence.text)
+    if carries_figures and any(not (f.clock or f.date) for f in figures(kept.text)):
+        return found.similarity >= threshold  # the point's own quantities are its fact-specific words
+    if fact_share(kept.terms, found.sentence.terms, weights) < FACT_SHARE:
+        return False
+    if carries_figures:
         return found.similarity >= threshold
     terms = set(kept.terms)
     shared = len(terms & set(found.sentence.terms)) / len(terms) if terms else 0.0

@@ -4,8 +4,9 @@ A figure is a number written in digits (Arabic-Indic digits folded to ASCII), wi
 «50.35»، «2,500» (a thousands separator) and «2٫5» are read as 50.35, 2500 and 2.5. Years (1900–2099, and
 Hijri years 1300–1499 written with «هـ») are not figures here: they date a fact, they do not state it. Clock
 times («10:30»، «0515 بتوقيت جرينتش»، «الساعة 15ر05») are figures marked `clock`: a citation still needs them
-(strict), but two outlets giving different times is not a conflict about the fact. «ر» between digits is the
-decimal mark some agencies type («50ر35»).
+(strict), but two outlets giving different times is not a conflict about the fact. Days of a date («24
+يوليو»، «20 / 10 / 1436هـ») are figures marked `date`, in the same way: a citation needs them, but they date
+the fact rather than state it. «ر» between digits is the decimal mark some agencies type («50ر35»).
 """
 
 from __future__ import annotations
@@ -23,6 +24,15 @@ _WORD = re.compile(r"[\u0621-\u064A]+")
 _CLOCK = re.compile(r"\d{1,2}:\d{2}")
 _TIME_AFTER = ("بتوقيت", "توقيت", "جرينتش", "غرينتش", "صباحا", "مساء", "ظهرا", "عصرا", "فجرا", "ليلا")
 _TIME_BEFORE = ("الساعه", "ساعه")
+_MONTHS = frozenset(
+    normalize(m)
+    for m in (
+        *("يناير", "فبراير", "مارس", "أبريل", "ابريل", "مايو", "يونيو", "يونيه", "يوليو", "يوليه", "أغسطس"),
+        *("سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر", "كانون", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز"),
+        *("آب", "أيلول", "تشرين", "محرم", "صفر", "ربيع", "جمادى", "رجب", "شعبان", "رمضان", "شوال", "ذو"),
+    )
+)
+_DATE_PARTS = re.compile(r"\d{1,2}\s*[/-]\s*\d{1,2}\s*[/-]\s*\d{2,4}")
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,7 @@ class Figure:
     value: str  # canonical: «2500»، «50.35»
     unit: str  # stem of the word right after the figure (what it counts), "" when none
     clock: bool = False  # a time of day
+    date: bool = False  # the day or month of a date
 
 
 def _canonical(raw: str) -> str:
@@ -56,6 +67,7 @@ def figures(text: str) -> list[Figure]:
     """Figures of a text in order, years left out."""
     folded = text.translate(_DIGITS)
     clocks = [m.span() for m in _CLOCK.finditer(folded)]
+    dates = [m.span() for m in _DATE_PARTS.finditer(folded)]
     found = []
     for match in _NUMBER.finditer(folded):
         value = _canonical(match.group())
@@ -70,7 +82,10 @@ def figures(text: str) -> list[Figure]:
             or next_word in _TIME_AFTER
             or bool(previous and previous[-1] in _TIME_BEFORE)
         )
-        found.append(Figure(value, stem(next_word) if next_word else "", clock))
+        date = any(lo <= match.start() < hi for lo, hi in dates) or (
+            value.isdigit() and 1 <= int(value) <= 31 and next_word in _MONTHS
+        )
+        found.append(Figure(value, stem(next_word) if next_word else "", clock and not date, date))
     return found
 
 
