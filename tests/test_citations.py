@@ -317,3 +317,60 @@ def test_the_evidence_is_the_sentence_that_tells_the_point_when_the_closest_one_
     assert "site-and-wounded-g" in visit.sources and "site-b" not in visit.sources
     evidence = next(e for e in visit.evidence if e.article_id == "site-and-wounded-g")
     assert evidence.sentence.startswith("ثم زار الأمير سلطان بن فهد المصابين")
+
+
+def test_days_of_dates_are_marked_and_are_not_quantities():
+    found = figures("نفذ الحكم يوم الأربعاء 20 / 10 / 1436 هـ، وفي 24 يوليو سلمت 12 طنا")
+    assert [(f.value, f.date) for f in found] == [("20", True), ("10", True), ("24", True), ("12", False)]
+
+
+def test_a_shared_date_does_not_make_another_execution_the_evidence_but_shared_quantities_do():
+    jeddah = _article(
+        "execution-jeddah",
+        "okaz",
+        8,
+        "تنفيذ حكم القتل في جان بجدة",
+        "وقد تم تنفيذ حكم القتل في الجاني سالم بن ناصر اليوم الأربعاء 20 / 10 / 1436 هـ بمدينة جدة في منطقة "
+        "مكة المكرمة.",
+        "وأكدت وزارة الداخلية حرص الحكومة على استتباب الأمن وتحقيق العدل وتنفيذ أحكام الله.",
+    )
+    jazan = _article(
+        "execution-jazan",
+        "alwatan",
+        9,
+        "تنفيذ حكم القتل في جانيين بجازان",
+        "وقد تم تنفيذ حكم القتل في الجانيين مراد وعلي اليوم الأربعاء 20 / 10 / 1436 هـ بمدينة جيزان في منطقة "
+        "جازان.",
+        "وأكدت وزارة الداخلية حرص الحكومة على استتباب الأمن وتحقيق العدل وتنفيذ أحكام الله.",
+    )
+    jazan_again = _article(
+        "execution-jazan-2",
+        "sabq",
+        10,
+        "الداخلية: تنفيذ حكم القتل في جانيين بجازان",
+        "وقد تم تنفيذ حكم القتل في الجانيين مراد وعلي اليوم الأربعاء 20 / 10 / 1436 هـ بمدينة جيزان في منطقة "
+        "جازان.",
+        "وكان الجانيان قد أقدما على قتل مواطن بعد خلاف على أرض زراعية.",
+    )
+    briefing = build_briefing([jeddah, jazan, jazan_again])
+    (point,) = [p for p in briefing.key_points if "جدة" in p.text]
+    assert point.sources == ["execution-jeddah"]
+    deal = _article(
+        "grid-a",
+        "okaz",
+        8,
+        "اتفاق الربط الكهربائي",
+        "وقعت الدول الثلاث في ختام القمة اتفاقا إطاريا لربط الشبكات يتيح للعراق الحصول على 500 ميغاواط عبر الأردن.",
+        "ويرى مراقبون أن الاتفاق هو الأهم منذ انطلاق آلية التعاون الثلاثي.",
+    )
+    told = _article(
+        "grid-b",
+        "alwatan",
+        9,
+        "500 ميغاواط للعراق",
+        "وينص الاتفاق على أن يستورد العراق 500 ميغاواط من الكهرباء عبر الشبكة الأردنية في مرحلة أولى.",
+        "وتعاني محافظات العراق من انقطاع الكهرباء ساعات طويلة في الصيف.",
+    )
+    briefing = build_briefing([deal, told])
+    (grid,) = [p for p in briefing.key_points if p.article_id == "grid-a" and "500" in p.text]
+    assert set(grid.sources) == {"grid-a", "grid-b"}

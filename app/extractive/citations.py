@@ -7,10 +7,9 @@ carries every figure of the point, be as close as the selector's agreement thres
 sentence carries the point's quantities (figures other than dates and times: «500 ميغاواط»، «2.5 مليار»), it
 must also hold the point's *fact-specific* words (FACT_SHARE): each content word weighs its IDF over the
 story's own sentences, cubed, so the words every article of the event repeats («استهدف مسجد قوات الطوارئ»)
-count little and the words of this one fact («زار … المصابين … مستشفى») decide; a word of the point's sentence
-alone weighs nothing (its own wording). Read on 2015-08-06, the wrong citations told a neighbouring fact of
-the same event in the same words: a visit to the site credited for a visit to the wounded, another convict's
-execution on the same date. A sentence framed as a prediction
+count little and the words of this one fact («زار … المصابين … مستشفى») decide. Read on 2015-08-06, the
+wrong citations told a neighbouring fact of the same event in the same words: a visit to the site credited
+for a visit to the wounded, another convict's execution on the same date. A sentence framed as a prediction
 (prompts/prediction_cues.txt) does not support a point that reports a done fact.
 
 An article whose closest sentence tells the same fact with another figure for the same counted thing (20
@@ -40,7 +39,7 @@ CONFLICT_SIMILARITY = 0.3  # the other article's sentence must tell (nearly) the
 CITATION_SIMILARITY = 0.35
 CITATION_CONTAINMENT = 0.45
 # Share of the point's fact weight (IDF over the story's sentences, cubed) the supporting sentence must hold.
-# Read on 2015-08-06 (100 cross-article citations): every wrong one was below 0.45, 6 of 88 right ones too.
+# Read on 2015-08-06 (100 cross-article citations): every wrong one was below 0.45, 8 of 88 right ones too.
 FACT_SHARE = 0.45
 FACT_POWER = 3
 _CLITICS = "وفبل"
@@ -68,11 +67,10 @@ class Citation:
 
 def fact_weights(sentences: list[Sentence]) -> dict[str, float]:
     """Per content term, its weight as a fact-specific word of this story: (smoothed IDF over the story's
-    sentences) ** FACT_POWER — the IDF of the TF-IDF space, sharpened so rare words decide. A word found in
-    one sentence only weighs nothing: it is that sentence's own wording, which no other report can share."""
+    sentences) ** FACT_POWER — the IDF of the TF-IDF space, sharpened so rare words decide."""
     df = Counter(t for s in sentences for t in set(s.terms))
     n = len(sentences)
-    return {t: (math.log((n + 1) / (c + 1)) + 1.0) ** FACT_POWER if c > 1 else 0.0 for t, c in df.items()}
+    return {t: (math.log((n + 1) / (c + 1)) + 1.0) ** FACT_POWER for t, c in df.items()}
 
 
 def fact_share(
