@@ -56,8 +56,10 @@ def _point_with(briefing, phrase):
 
 def test_figures_leave_years_out_and_read_separators_and_digits():
     found = figures("تراجع الخام 36 سنتا إلى 50.35 دولار في أغسطس 2015 (1436 هـ) بعد بيع ٢٠ شحنة بقيمة 2,500 ريال")
-    assert [f.value for f in found] == ["36", "50.35", "20", "2500"]
-    assert found[0].unit == "سنتا" and found[2].unit == "شحن"
+    assert [f.value for f in found] == ["36", "50.35", "1436", "20", "2500"]
+    assert found[0].unit == "سنتا" and found[3].unit == "شحن"
+    assert [f.date for f in found] == [False, False, True, False, False]  # a Hijri year dates, it counts nothing
+    assert [(f.value, f.date) for f in figures("مهرجان أبها 1436هـ")] == [("1436", True)]
     assert figure_values("في عام 1998 ارتفع المؤشر") == set()
 
 
@@ -321,7 +323,7 @@ def test_the_evidence_is_the_sentence_that_tells_the_point_when_the_closest_one_
 
 def test_days_of_dates_are_marked_and_are_not_quantities():
     found = figures("نفذ الحكم يوم الأربعاء 20 / 10 / 1436 هـ، وفي 24 يوليو سلمت 12 طنا")
-    assert [(f.value, f.date) for f in found] == [("20", True), ("10", True), ("24", True), ("12", False)]
+    assert [(f.value, f.date) for f in found] == [("20", True), ("10", True), ("1436", True), ("24", True), ("12", False)]
 
 
 def test_a_shared_date_does_not_make_another_execution_the_evidence_but_shared_quantities_do():
