@@ -324,6 +324,7 @@ def test_the_evidence_is_the_sentence_that_tells_the_point_when_the_closest_one_
 def test_days_of_dates_are_marked_and_are_not_quantities():
     found = figures("نفذ الحكم يوم الأربعاء 20 / 10 / 1436 هـ، وفي 24 يوليو سلمت 12 طنا")
     assert [(f.value, f.date) for f in found] == [("20", True), ("10", True), ("1436", True), ("24", True), ("12", False)]
+    assert all(f.date for f in figures("في تمام الساعة الثانية من يوم الأربعاء الموافق 1436/ 10/ 20"))
 
 
 def test_a_shared_date_does_not_make_another_execution_the_evidence_but_shared_quantities_do():
