@@ -25,7 +25,7 @@ from app.config import get_settings
 from app.documents import Document, is_usable, prepare
 from app.errors import InputError
 from app.extractive.article_summary import article_summaries, capped
-from app.extractive.citations import Citation, article_figures, cite
+from app.extractive.citations import Citation, article_figures, cite, fact_weights
 from app.extractive.event import find_event
 from app.extractive.evidence import SupportingSentence
 from app.extractive.figures import figure_values
@@ -159,13 +159,16 @@ def _key_points(
     earlier point already gives with another figure is dropped: the earlier point shows the conflict."""
     ids = [d.article.id for d in documents]
     figures_of = [article_figures(d) for d in documents]
+    weights = fact_weights(scored.sentences)
     row_of = {id(sentence): row for row, sentence in enumerate(scored.sentences)}
     points: list[KeyPoint] = []
     told: set[int] = set()  # rows of sentences already shown as the other side of a figure conflict
     for k, row in zip(key_sentences, key_rows, strict=True):
         if row in told:
             continue
-        citation = cite(row, k.sources, documents, scored.sentences, scored.similarity, starts, threshold, figures_of)
+        citation = cite(
+            row, k.sources, documents, scored.sentences, scored.similarity, starts, threshold, figures_of, weights
+        )
         told.update(row_of[id(s.sentence)] for clash in citation.conflicts for r in clash.reports for s in r.sentences)
         points.append(_key_point(k, citation, ids))
     return points

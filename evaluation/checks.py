@@ -15,12 +15,17 @@ engine misses still shows here:
   summary_adds_nothing: an article whose summary says it adds nothing (syndicated copies; read the examples).
 - number_noun: a count and noun that disagree in the Markdown or HTML («2 مصادر»، «7 قصة»، «11 مقالات»).
 - english: Latin words in the Markdown or HTML text outside links and article text.
+
+`sample_citations` draws a seeded random sample of citations (key point, cited outlet and article, the
+evidence sentence the briefing gives for it) for a person to read and judge: whether a citation is right
+is a matter of meaning, which no pattern here decides.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import random
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -217,4 +222,55 @@ def format_findings(findings: Findings, examples: int = 3) -> str:
         found = findings.found[kind]
         lines.append(f"{kind}: {len(found)}")
         lines += [f"    {e}" for e in list(dict.fromkeys(found))[:examples]]
+    return "\n".join(lines)
+
+
+@dataclass
+class CitationSample:
+    story: int  # the story's rank
+    point: str
+    article_id: str
+    outlet: str
+    evidence: str  # the sentence the briefing gives for this article ("" when it gives none)
+    own: bool  # the article the key point was taken from (right by construction)
+
+
+def citations_of(report_path: Path, feed: dict[str, dict[str, Any]], top: int) -> list[CitationSample]:
+    """Every key-point citation of the first `top` stories, in report order."""
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    found = []
+    for story in sorted(report["stories"], key=lambda s: s["rank"])[:top]:
+        briefing = story.get("briefing")
+        if not briefing:
+            continue
+        for point in briefing["key_points"]:
+            evidence = {e["article_id"]: e["sentence"] for e in point.get("evidence", [])}
+            for source in point["sources"]:
+                outlet = str((feed.get(source) or {}).get("source") or source)
+                own = source == point.get("article_id")
+                found.append(
+                    CitationSample(story["rank"], point["text"], source, outlet, evidence.get(source, ""), own)
+                )
+    return found
+
+
+def sample_citations(
+    report_path: Path, feed: dict[str, dict[str, Any]], top: int, size: int, seed: int, others_only: bool = False
+) -> tuple[list[CitationSample], int]:
+    """A seeded random sample of `size` citations (only those to another article than the key point's own
+    with `others_only`), in report order; and how many there were to draw from."""
+    pool = [c for c in citations_of(report_path, feed, top) if not (others_only and c.own)]
+    chosen = sorted(random.Random(seed).sample(range(len(pool)), min(size, len(pool))))
+    return [pool[i] for i in chosen], len(pool)
+
+
+def format_samples(samples: list[CitationSample], pool: int) -> str:
+    lines = [f"citations sampled: {len(samples)} of {pool} (judge each: does the cited article report the point?)"]
+    for number, sample in enumerate(samples, start=1):
+        mark = "own article" if sample.own else "another article"
+        lines += [
+            f"[{number}] story {sample.story} · {sample.outlet} ({sample.article_id}, {mark})",
+            f"    point:    {sample.point}",
+            f"    evidence: {sample.evidence or '(none given)'}",
+        ]
     return "\n".join(lines)

@@ -5,6 +5,7 @@
     python scripts/evaluate.py multiling --data ../shared/data/multiling2011-dev.jsonl [--out FILE]
     python scripts/evaluate.py stories [--feed ../shared/data/saudinewsnet-5k.jsonl] [--no-meaning] [--show-mixed]
     python scripts/evaluate.py checks REPORT.json --feed FEED.jsonl [--top 40] [--examples 3]
+        [--sample-citations 60 --seed 1 [--others-only]]
 
 `easc` writes Mojaz's summaries as {"id", "summary"} lines and prints ROUGE-1/2/L F1 (averaged over each
 article's five references, then over articles) for Mojaz, lead-k and sumy's LexRank, TextRank, LSA, Luhn.
@@ -15,7 +16,9 @@ article in turn) and every 2011 peer in the file; --out writes every system's cu
 labelled events, and the labelled same-event pairs still together (docs/eval/saudinewsnet-story-labels.jsonl).
 `checks` counts, in a daily report's top stories, what the reader should never see (evaluation/checks.py):
 citations lacking a figure, junk and fragment key points, repeated and cut summaries, number–noun errors and
-English in the Markdown/HTML beside the JSON, with examples.
+English in the Markdown/HTML beside the JSON, with examples; `--sample-citations N --seed S` then prints a
+seeded random sample of N citations (key point, cited outlet and article, evidence sentence) for a person to
+judge (`--others-only`: only citations of another article than the one the point was taken from).
 """
 
 from __future__ import annotations
@@ -66,15 +69,23 @@ def _parser() -> argparse.ArgumentParser:
     checks.add_argument("--feed", required=True, type=Path, help="the feed the report was made from")
     checks.add_argument("--top", type=int, default=40, help="only the first N stories (default 40)")
     checks.add_argument("--examples", type=int, default=3, help="examples printed per kind")
+    checks.add_argument("--sample-citations", type=int, default=0, help="also print N random citations to read")
+    checks.add_argument("--seed", type=int, default=1, help="seed of the citation sample (default 1)")
+    checks.add_argument(
+        "--others-only", action="store_true", help="sample only citations of another article than the point's own"
+    )
     return parser
 
 
 def _checks(args: argparse.Namespace) -> int:
     from app.daily.feed import read_feed
-    from evaluation.checks import format_findings, run_checks
+    from evaluation.checks import format_findings, format_samples, run_checks, sample_citations
 
     if args.top < 1:
         print("error: --top must be a positive integer", file=sys.stderr)
+        return 2
+    if args.sample_citations < 0:
+        print("error: --sample-citations must not be negative", file=sys.stderr)
         return 2
     if not args.report.is_file():
         print(f"error: report: no such file: {args.report}", file=sys.stderr)
@@ -83,6 +94,11 @@ def _checks(args: argparse.Namespace) -> int:
         feed = read_feed(args.feed)
         articles = {a.id: {"title": a.title, "text": a.text, "source": a.source} for a in feed.articles}
         findings = run_checks(args.report, articles, args.top)
+        samples = (
+            sample_citations(args.report, articles, args.top, args.sample_citations, args.seed, args.others_only)
+            if args.sample_citations
+            else None
+        )
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -90,6 +106,8 @@ def _checks(args: argparse.Namespace) -> int:
         print(f"error: report: not a daily report JSON ({exc})", file=sys.stderr)
         return 2
     print(format_findings(findings, args.examples))
+    if samples is not None:
+        print(format_samples(*samples))
     return 0
 
 

@@ -4,7 +4,7 @@ import json
 import sys
 from pathlib import Path
 
-from evaluation.checks import figures, run_checks
+from evaluation.checks import citations_of, figures, run_checks, sample_citations
 from tests.helpers import write
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
@@ -76,3 +76,27 @@ def test_checks_command_prints_counts_and_examples(tmp_path, capsys):
     assert "citation_lacks_figure: 1" in out and "number_noun: 3" in out and "«2 مصادر»" in out
     assert evaluate.main(["checks", str(tmp_path / "missing.json"), "--feed", str(feed)]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_citation_sample_is_seeded_and_shows_point_outlet_and_evidence(tmp_path, capsys):
+    report = json.loads(_report(tmp_path).read_text(encoding="utf-8"))
+    point = report["stories"][0]["briefing"]["key_points"][0]
+    point["evidence"] = [
+        {"article_id": "a", "sentence": "أسفر الحريق عن 20 قتيلا؛ وذلك بسبب تأخر وصول فرق الإطفاء."},
+        {"article_id": "b", "sentence": "ارتفعت حصيلة الحريق إلى 27 قتيلا في عام 2015 وفق المصادر الطبية."},
+    ]
+    path = write(tmp_path / "2015-08-06.json", json.dumps(report, ensure_ascii=False))
+    pool = citations_of(path, FEED, top=40)
+    assert len(pool) == 4 and [c.own for c in pool] == [True, False, True, True]
+    first, total = sample_citations(path, FEED, top=40, size=2, seed=1)
+    assert total == 4 and sample_citations(path, FEED, top=40, size=2, seed=1)[0] == first  # repeatable
+    others, total = sample_citations(path, FEED, top=40, size=5, seed=3, others_only=True)
+    assert total == 1 and others[0].outlet == "alwatan" and "27 قتيلا" in others[0].evidence
+    feed = write(tmp_path / "feed.jsonl", "".join(
+        json.dumps({"id": i, "date": "2015-08-06 10:00:00", **a}, ensure_ascii=False) + "\n" for i, a in FEED.items()
+    ))
+    args = ["checks", str(path), "--feed", str(feed), "--sample-citations", "3", "--seed", "1", "--others-only"]
+    assert evaluate.main(args) == 0
+    out = capsys.readouterr().out
+    assert "citations sampled: 1 of 1" in out and "alwatan (b, another article)" in out
+    assert "evidence: ارتفعت حصيلة الحريق" in out
