@@ -39,6 +39,12 @@ CITY = article(
 def test_a_column_is_opinion_and_a_report_under_a_bare_name_is_not() -> None:
     assert is_opinion(COLUMN)  # a bare personal name
     assert is_opinion(PEN)  # «بقلم»
+    unsigned = "أيام قليلة تفصلنا عن افتتاح الجسر، وأسأل: ماذا بعد؟"
+    writer_in_url = article("k3", "الشرق الأوسط", "ماذا بعد الجسر؟", unsigned,
+                            url="https://aawsat.com/home/article/422461/سالم-الحربي/ماذا-بعد-الجسر")
+    news_url = article("n0", "الشرق الأوسط", "افتتاح الجسر غدا", "يفتتح الجسر غدا بحضور قادة البلدين.",
+                       url="https://aawsat.com/home/article/422462/افتتاح-الجسر-غدا")
+    assert is_opinion(writer_in_url) and not is_opinion(news_url)  # the writer's name between id and title
     assert is_columnist_byline("أ. د.عثمان بن صالح العامر")  # titles glued to the name are still titles
     assert not is_opinion(REPORT)  # a report's label on the headline
     assert not is_opinion(WIRE)  # a wire in the byline, quotes or not
