@@ -460,8 +460,9 @@ def group_stories(
     # Opinion is set aside after the day's word statistics are counted over every article, columns included:
     # how rare a word is on the day does not depend on which pieces are columns, so setting them aside moves
     # no news article from one story to another.
-    news_rows = [i for i, a in enumerate(day) if not (set_aside_opinion and is_opinion(a))]
-    opinion = sorted((day[i] for i in sorted(set(range(len(day))) - set(news_rows))), key=_sort_key)
+    news = [not (set_aside_opinion and is_opinion(a)) for a in day]
+    news_rows = [i for i, is_news in enumerate(news) if is_news]
+    opinion = sorted((a for a, is_news in zip(day, news, strict=True) if not is_news), key=_sort_key)
     articles = [day[i] for i in news_rows]
     if not articles:
         return Grouping(stories=[], singles=[], opinion=opinion)
