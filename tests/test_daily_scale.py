@@ -133,12 +133,12 @@ def test_sparse_graph_clustering_equals_dense_average_linkage() -> None:
 
 
 def test_fragments_of_one_event_merge() -> None:
-    # A strict word cut (0.6) so that the grouping splits the event into the blast and the visit.
-    split = group_stories(day(), meaning=False, merge_fragments=False, threshold=0.6)
+    # A strict word cut (0.65) so that the grouping splits the event into the blast and the visit.
+    split = group_stories(day(), meaning=False, merge_fragments=False, threshold=0.65)
     assert ["e1", "e2", "e3"] in [ids(s) for s in split.stories]
     assert ["v1", "v2"] in [ids(s) for s in split.stories]
 
-    merged = group_stories(day(), meaning=False, threshold=0.6)
+    merged = group_stories(day(), meaning=False, threshold=0.65)
 
     stories = [ids(s) for s in merged.stories]
     assert ["e1", "e2", "e3", "v1", "v2"] in stories

@@ -4,6 +4,10 @@ The job reruns every hour as articles arrive. An opening's embedding depends onl
 the hash of the text embedded), and a story's briefing only on its articles and the briefing settings, so both
 are looked up before anything is computed. A cache that cannot be opened or written is a slower run, never a
 failed one: every error turns the cache off for the rest of the run.
+
+Every entry records when a run last used it. At the end of each run, entries no run has used for `max_age_days`
+are dropped, and then, while the entries together exceed `max_bytes`, the least recently used ones: yesterday's
+articles come back in today's feed for a day or two, last month's do not.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ import hashlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -22,10 +28,22 @@ from app.articles import Article
 log = logging.getLogger(__name__)
 
 CACHE_FILE = "daily-cache.sqlite3"
+DEFAULT_MAX_AGE_DAYS = 7.0
+DEFAULT_MAX_MB = 256.0
+_DAY = 86_400.0
+# table -> its payload column
+_TABLES = {"openings": "vector", "briefings": "briefing"}
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS openings (key TEXT PRIMARY KEY, vector BLOB NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS briefings (key TEXT PRIMARY KEY, briefing TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS openings (key TEXT PRIMARY KEY, vector BLOB NOT NULL, used REAL NOT NULL DEFAULT 0)",
+    "CREATE TABLE IF NOT EXISTS briefings (key TEXT PRIMARY KEY, briefing TEXT NOT NULL, used REAL NOT NULL DEFAULT 0)",
 )
+
+
+@dataclass(frozen=True)
+class Eviction:
+    expired: int = 0  # entries not used for max_age_days
+    over_size: int = 0  # least recently used entries dropped to fit max_bytes
+    bytes_kept: int = 0
 
 
 def text_hash(*parts: str) -> str:
@@ -49,21 +67,41 @@ def story_key(articles: Iterable[Article], settings: str) -> str:
 class DailyCache:
     """One SQLite file (WAL, so a reader and the next run's writer do not block each other)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        max_age_days: float = DEFAULT_MAX_AGE_DAYS,
+        max_bytes: int = int(DEFAULT_MAX_MB * 2**20),
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.path = Path(directory) / CACHE_FILE
+        self.max_age_days = max_age_days
+        self.max_bytes = max_bytes
+        self._clock = clock
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
+        self._opened = clock()  # what this run used is never evicted by this run
         self.hits = {"openings": 0, "briefings": 0}
         self.misses = {"openings": 0, "briefings": 0}
+        conn: sqlite3.Connection | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA auto_vacuum=INCREMENTAL")  # takes effect on a new file: evicted pages are returned
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             for statement in _SCHEMA:
                 conn.execute(statement)
+            for table in _TABLES:  # a cache written before entries recorded their use: count them used now
+                columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+                if "used" not in columns:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN used REAL NOT NULL DEFAULT 0")
+                    conn.execute(f"UPDATE {table} SET used = ?", (self._clock(),))
             self._conn = conn
         except (sqlite3.Error, OSError) as exc:
+            if conn is not None:
+                conn.close()
             self._disable(exc)
 
     @property
@@ -90,9 +128,25 @@ class DailyCache:
         except sqlite3.Error as exc:
             self._disable(exc)
             return {}
+        self._touch(table, list(found))
         self.hits[table] += len(found)
         self.misses[table] += len(set(keys)) - len(found)
         return found
+
+    def _touch(self, table: str, keys: list[str]) -> None:
+        if self._conn is None or not keys:
+            return
+        try:
+            with self._lock:
+                self._conn.execute("BEGIN")
+                now = self._clock()
+                for start in range(0, len(keys), 500):
+                    chunk = keys[start : start + 500]
+                    marks = ",".join("?" * len(chunk))
+                    self._conn.execute(f"UPDATE {table} SET used = ? WHERE key IN ({marks})", [now, *chunk])
+                self._conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._disable(exc)
 
     def _put(self, table: str, rows: Sequence[tuple[str, object]]) -> None:
         if self._conn is None or not rows:
@@ -100,7 +154,11 @@ class DailyCache:
         try:
             with self._lock:
                 self._conn.execute("BEGIN")
-                self._conn.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows)
+                now = self._clock()
+                self._conn.executemany(
+                    f"INSERT OR REPLACE INTO {table} (key, {_TABLES[table]}, used) VALUES (?, ?, ?)",
+                    [(key, value, now) for key, value in rows],
+                )
                 self._conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self._disable(exc)
@@ -116,6 +174,38 @@ class DailyCache:
 
     def put_briefings(self, items: Iterable[tuple[str, str]]) -> None:
         self._put("briefings", list(items))
+
+    def evict(self) -> Eviction:
+        """Drop what no run used for `max_age_days` (never what this run used), then the least recently used
+        entries while all of them together exceed `max_bytes`."""
+        if self._conn is None:
+            return Eviction()
+        try:
+            with self._lock:
+                self._conn.execute("BEGIN")
+                cutoff = min(self._clock() - self.max_age_days * _DAY, self._opened)
+                expired = sum(
+                    self._conn.execute(f"DELETE FROM {table} WHERE used < ?", (cutoff,)).rowcount for table in _TABLES
+                )
+                sizes = " UNION ALL ".join(
+                    f"SELECT '{table}', key, used, LENGTH(key) + LENGTH(CAST({column} AS BLOB)) FROM {table}"
+                    for table, column in _TABLES.items()
+                )
+                kept, drop = 0, []
+                for table, key, _, size in self._conn.execute(f"{sizes} ORDER BY 3 DESC, 2"):
+                    if not drop and kept + size <= self.max_bytes:
+                        kept += size
+                    else:  # the first entry that does not fit, and every entry used before it
+                        drop.append((table, key))
+                for table in _TABLES:
+                    self._conn.executemany(f"DELETE FROM {table} WHERE key = ?", [(k,) for t, k in drop if t == table])
+                self._conn.execute("COMMIT")
+                if expired or drop:
+                    self._conn.execute("PRAGMA incremental_vacuum")
+        except sqlite3.Error as exc:
+            self._disable(exc)
+            return Eviction()
+        return Eviction(expired=expired, over_size=len(drop), bytes_kept=kept)
 
     def close(self) -> None:
         if self._conn is not None:

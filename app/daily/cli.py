@@ -51,6 +51,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="where embeddings and briefings are kept for the next run of the day (default: OUT/.cache)",
     )
     parser.add_argument("--no-cache", action="store_true", help="compute everything afresh and keep nothing")
+    parser.add_argument(
+        "--cache-days",
+        type=float,
+        default=7.0,
+        help="drop cache entries no run has used for this many days (default 7; 0: keep only this run's)",
+    )
+    parser.add_argument(
+        "--cache-max-mb",
+        type=float,
+        default=256.0,
+        help="then drop the least recently used entries while the cache holds more (default 256 MB)",
+    )
     service = parser.add_argument_group("service mode")
     service.add_argument("--service-url", help="send each story to this Mojaz service instead")
     service.add_argument("--workers", type=int, default=4, help="stories in flight at once (default 4)")
@@ -77,6 +89,8 @@ def _check(args: argparse.Namespace) -> None:
         raise _UsageError("--threshold must be between 0 and 1")
     if args.top < 0:
         raise _UsageError("--top must be 0 or more")
+    if args.cache_days < 0 or args.cache_max_mb < 0:
+        raise _UsageError("--cache-days and --cache-max-mb must be 0 or more")
     if args.workers < 1 or args.retries < 0 or args.timeout <= 0:
         raise _UsageError("--workers must be >= 1, --retries >= 0 and --timeout > 0")
     if args.service_url and not args.service_url.startswith(("http://", "https://")):
@@ -124,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             top=args.top,
             cache_dir=args.cache_dir,
             use_cache=not args.no_cache,
+            cache_days=args.cache_days,
+            cache_max_mb=args.cache_max_mb,
         )
     except _UsageError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

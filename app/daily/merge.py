@@ -57,17 +57,26 @@ def fragment_groups(
     rare_df_share: float = RARE_DF_SHARE,
     min_overlap: float = MIN_CORE_OVERLAP,
     min_shared: int = MIN_SHARED_WORDS,
+    day_presence: csr_matrix | None = None,
+    single_fits: Callable[[int, Sequence[int]], bool] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """A label per story (stories with one label are fragments of one event), and for each single article
     the story it belongs to (-1: none). A single joins at most one story, the one whose core it covers most,
     so that it never bridges two stories. `conflict(rows_a, rows_b)` vetoes a join (e.g. the headline
-    figures of two template twins that the figure check parted)."""
+    figures of two template twins that the figure check parted). How rare a word is, is counted over
+    `day_presence` (every article of the day, opinion included; default: `presence`).
+
+    A single holds a story's core when its opening names the event, and an opening names an event it only
+    dates itself by as readily ("hours before the canal's opening, Egypt and Sudan released detainees"), so
+    `single_fits(single, rows)` must also accept the join: the grouping asks that the single's headline and
+    every article of the story explain each other, the check every article of the story passed."""
     event = np.arange(len(parts))
     home = np.full(len(singles), -1)
     if not parts or presence.shape[1] == 0:
         return event, home
-    days_articles = presence.shape[0]
-    document_frequency = np.asarray(presence.sum(axis=0)).ravel()
+    day_presence = presence if day_presence is None else day_presence
+    days_articles = day_presence.shape[0]
+    document_frequency = np.asarray(day_presence.sum(axis=0)).ravel()
     rare = document_frequency <= max(RARE_MIN_DOCS, rare_df_share * days_articles)
     idf = np.log((1 + days_articles) / (1 + document_frequency)) + 1.0
     cores = story_cores(presence, parts, rare)
@@ -98,9 +107,10 @@ def fragment_groups(
             # A lone article joins a story when it holds most of the story's core (not the reverse: a
             # story's core is small and an article's opening is long).
             fits = (counts[k] >= min_shared) & (covered[k] >= min_overlap * own) & (own > 0)
-            if conflict is not None:
-                for story in np.flatnonzero(fits):
-                    fits[story] = not conflict([singles[k]], parts[story])
+            for story in np.flatnonzero(fits):
+                fits[story] = not (conflict is not None and conflict([singles[k]], parts[story])) and (
+                    single_fits is None or single_fits(singles[k], parts[story])
+                )
             if fits.any():
                 home[k] = int(np.argmax(np.where(fits, covered[k] / np.maximum(own, 1e-9), -1.0)))
     return event, home

