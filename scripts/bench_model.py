@@ -99,19 +99,23 @@ def articles(count: int) -> tuple[list[list[int]], list[int]]:
 
 def stop_at(lengths: list[int]):
     """A logits processor that ends article i's beams after exactly lengths[i] new tokens (the decoder
-    start token not counted): end-of-sequence banned before, the only choice then."""
+    start token not counted): end-of-sequence banned before, the only choice then. Mojaz's beam search
+    drops finished articles from the batch and tells the processor which remain (keep_articles)."""
     import torch
     from transformers import LogitsProcessor, LogitsProcessorList
 
     class StopAtDrawnLength(LogitsProcessor):
+        def __init__(self) -> None:
+            self.lengths = torch.tensor(lengths)
+
+        def keep_articles(self, keep: torch.Tensor) -> None:
+            self.lengths = self.lengths[keep]
+
         def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
-            done = input_ids.shape[1] - 1
-            for row in range(scores.shape[0]):
-                if done >= lengths[row // BEAMS]:
-                    scores[row].fill_(-float("inf"))
-                    scores[row, EOS] = 0.0
-                else:
-                    scores[row, EOS] = -float("inf")
+            done = (input_ids.shape[1] - 1) >= self.lengths.repeat_interleave(scores.shape[0] // len(self.lengths))
+            scores[~done, EOS] = -float("inf")
+            scores[done] = -float("inf")
+            scores[done, EOS] = 0.0
             return scores
 
     return LogitsProcessorList([StopAtDrawnLength()])
