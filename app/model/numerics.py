@@ -126,7 +126,9 @@ def apply_numerics(model: Any, numerics: Numerics) -> Any:
     if numerics == "bf16-int8":
         return bf16_with_int8_decoding(model)
     if numerics == "bf16":
-        return model.to(torch.bfloat16)
+        from app.model.step_layout import packed_bf16_step_linears
+
+        return packed_bf16_step_linears(model.to(torch.bfloat16))
     if numerics == "int8":
         return quantize_int8(model)
     from app.model.step_layout import input_major_step_linears

@@ -40,3 +40,41 @@ def input_major_step_linears(model: Any) -> Any:
     for parent, attribute, linear in _per_step_linears(model):
         setattr(parent, attribute, InputMajorLinear(linear))
     return model
+
+
+class PackedBf16Linear(torch.nn.Module):
+    """A bf16 Linear whose weight oneDNN has reordered once into its own blocked layout.
+
+    F.linear hands oneDNN the plain (out, in) weight, which it reorders on every call; for a decoding
+    step's few rows that reorder costs more than the product (measured here, AMX CPU, 15 rows: the output
+    projection 22 ms -> 12 ms, a 768 x 768 layer 0.23 -> 0.14 ms). The result is bit-identical (tested).
+    The reorder and the call are the ops torch's own compiler uses for frozen bf16 CPU models."""
+
+    ROWS_HINT = 16  # the blocking oneDNN plans for; any number of rows is computed correctly
+
+    def __init__(self, linear: torch.nn.Linear) -> None:
+        super().__init__()
+        self.in_features, self.out_features = linear.in_features, linear.out_features
+        self.packed = torch.ops.mkldnn._reorder_linear_weight(linear.weight.detach(), self.ROWS_HINT)
+        self.bias = None if linear.bias is None else torch.nn.Parameter(linear.bias.detach(), requires_grad=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.ops.mkldnn._linear_pointwise(x, self.packed, self.bias, "none", [], "")
+
+
+def packed_bf16_available() -> bool:
+    """oneDNN with the reorder op (torch's x86 builds); else the bf16 model keeps nn.Linear."""
+    return torch.backends.mkldnn.is_available() and hasattr(torch.ops.mkldnn, "_reorder_linear_weight")
+
+
+def packed_bf16_step_linears(model: Any) -> Any:
+    """Replace the bf16 decoder's per-step Linear layers and the output projection with PackedBf16Linear,
+    in place (the output projection's packed copy is extra memory beside the embeddings: 77 MB)."""
+    from app.model.numerics import _per_step_linears
+
+    if not packed_bf16_available():
+        return model
+    for parent, attribute, linear in _per_step_linears(model):
+        if linear.weight.dtype == torch.bfloat16:
+            setattr(parent, attribute, PackedBf16Linear(linear))
+    return model
