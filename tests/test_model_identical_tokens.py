@@ -32,11 +32,11 @@ def models(trained_model_dir: Path):
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
     from app.model.loader import load_model
-    from app.model.step_layout import InputMajorLinear
+    from app.model.step_layout import InputMajorLinear, PackedLinear
 
     tokenizer = AutoTokenizer.from_pretrained(trained_model_dir)
     ours = load_model(str(trained_model_dir), "fp32")
-    assert isinstance(ours.lm_head, InputMajorLinear)  # the product's fp32 model, not the library's
+    assert isinstance(ours.lm_head, InputMajorLinear | PackedLinear)  # the product's fp32 model
     plain = AutoModelForSeq2SeqLM.from_pretrained(trained_model_dir)
     return tokenizer, ours, plain
 

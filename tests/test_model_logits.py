@@ -117,9 +117,9 @@ def test_int8_linear_for_bf16_calls_the_same_op_as_the_quantized_module() -> Non
 
 
 def test_decoding_step_layers_compute_what_nn_linear_computes() -> None:
-    """fp32 input-major weights: the same products up to the order of additions; bf16 packed for oneDNN:
-    bit-identical. Both for any number of rows, 2-D or 3-D input, with and without a bias."""
-    from app.model.step_layout import InputMajorLinear, PackedBf16Linear, packed_bf16_available
+    """fp32 input-major or oneDNN-packed weights: the same products up to the order of additions; bf16
+    packed: bit-identical. Both for any number of rows, 2-D or 3-D input, with and without a bias."""
+    from app.model.step_layout import InputMajorLinear, PackedLinear, packed_available
 
     torch.manual_seed(0)
     for bias in (True, False):
@@ -127,8 +127,10 @@ def test_decoding_step_layers_compute_what_nn_linear_computes() -> None:
         for shape in ((1, 96), (7, 96), (24, 1, 96)):
             x = torch.randn(*shape)
             torch.testing.assert_close(InputMajorLinear(linear)(x), linear(x), rtol=1e-6, atol=1e-6)
-        if packed_bf16_available():
+            if packed_available():
+                torch.testing.assert_close(PackedLinear(linear)(x), linear(x), rtol=1e-6, atol=1e-6)
+        if packed_available():
             half = torch.nn.Linear(96, 160, bias=bias).to(torch.bfloat16)
             for shape in ((1, 96), (15, 96), (24, 1, 96)):
                 x = torch.randn(*shape, dtype=torch.bfloat16)
-                assert torch.equal(PackedBf16Linear(half)(x), half(x))
+                assert torch.equal(PackedLinear(half)(x), half(x))
