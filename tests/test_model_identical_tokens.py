@@ -7,9 +7,10 @@ decoder's per-step weights stored input-major (step_layout.py). Its tokens must 
 transformers' own beam search gives one article at a time. The trained tiny model (tests/conftest.py:
 trained_model_dir) writes a different summary for every article and ends each early with end-of-sequence;
 the batch mixes a one-sentence input with whole articles, so most rows are padded, many of them a lot.
-Each of these bugs, applied by hand once, made all three tests here fail:
-(M1) no encoder padding mask in the folded cross-attention; (M2) every article given the first article's
-cross-attention keys and values.
+Each of these bugs, applied by hand once, made the suite fail: (M1) no encoder padding mask in the folded
+cross-attention (the beam 4 test: padded positions now hold zeros, a smaller error than the padded
+batch's values); (M2) every article given the first article's cross-attention keys and values (all three);
+(M3) the finished-article bookkeeping not told which articles remain (all three).
 """
 
 from __future__ import annotations

@@ -11,7 +11,9 @@
         projections run on hundreds of tokens at once, where AMX bf16 arithmetic is fastest.
   fp32  the model as published, its decoder's per-step weights stored input-major (app/model/step_layout.py:
         the same fp32 arithmetic, a 2-3x faster CPU kernel for a decoding step's few rows).
-  auto  bf16-int8 where the CPU has native bf16, int8 elsewhere (measured in docs/BENCHMARKS.md).
+  auto  bf16 on CPUs with AMX (its decoding steps, with oneDNN-packed weights, ran as fast as bf16-int8's
+        there, and it keeps the decoder out of int8), bf16-int8 on CPUs with AVX512-BF16 only, int8
+        elsewhere (measured in docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -49,7 +51,10 @@ def resolve_numerics(requested: str, capabilities: Mapping[str, Any] | None = No
     if choice not in NUMERICS:
         raise ValueError(f"numerics must be one of {', '.join(NUMERICS)}, not '{requested}'")
     if choice == "auto":
-        return "bf16-int8" if native_bf16(capabilities) else "int8"
+        caps = cpu_capabilities() if capabilities is None else capabilities
+        if caps.get("amx_bf16"):
+            return "bf16"
+        return "bf16-int8" if native_bf16(caps) else "int8"
     return choice  # type: ignore[return-value]
 
 
