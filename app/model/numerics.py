@@ -1,19 +1,20 @@
 """Number formats for the model's weights and arithmetic, chosen from what this CPU does natively.
 
-  bf16  weights and activations in bfloat16. On CPUs with native bf16 (Intel AMX or AVX512-BF16) the
-        oneDNN kernels run it fastest: measured in docs/BENCHMARKS.md, "## Model stage". On other CPUs
-        bf16 is emulated and slower than fp32.
+  bf16  weights and activations in bfloat16, the decoder's per-step weights packed once for oneDNN
+        (app/model/step_layout.py). With AMX the fastest format here; with AVX512-BF16 only it runs
+        natively but slower than int8; elsewhere bf16 is emulated and slower than fp32.
   int8  dynamic quantization of every Linear layer (int8 weights, activations quantized per call):
-        the fast choice on CPUs without native bf16 (fbgemm, AVX2/AVX512-VNNI).
+        the fast choice on CPUs without AMX (fbgemm, AVX2/AVX512-VNNI).
   bf16-int8  bf16, except the decoder's per-step Linear layers (and the output projection), which get int8
         dynamic quantization. Decoding runs those on a few rows (articles x beams) per step, where
         reading the weights is the cost and int8 halves it; the encoder and the cross-attention key/value
         projections run on hundreds of tokens at once, where AMX bf16 arithmetic is fastest.
   fp32  the model as published, its decoder's per-step weights stored input-major (app/model/step_layout.py:
         the same fp32 arithmetic, a 2-3x faster CPU kernel for a decoding step's few rows).
-  auto  bf16 on CPUs with AMX (its decoding steps, with oneDNN-packed weights, ran as fast as bf16-int8's
-        there, and it keeps the decoder out of int8), bf16-int8 on CPUs with AVX512-BF16 only, int8
-        elsewhere (measured in docs/BENCHMARKS.md).
+  auto  bf16 on CPUs with AMX, int8 elsewhere (measured in docs/BENCHMARKS.md "## Model stage": with AMX,
+        bf16 with oneDNN-packed decoding weights was as fast as bf16-int8 and int8 and keeps the model
+        out of int8; with AVX512-BF16 but oneDNN's AMX off, int8 took 2.5 s, bf16-int8 4.6 s, bf16 5.6 s;
+        the AVX512-BF16 AMD EPYC of 2026-12-02 had int8 ahead too).
 """
 
 from __future__ import annotations
@@ -52,9 +53,7 @@ def resolve_numerics(requested: str, capabilities: Mapping[str, Any] | None = No
         raise ValueError(f"numerics must be one of {', '.join(NUMERICS)}, not '{requested}'")
     if choice == "auto":
         caps = cpu_capabilities() if capabilities is None else capabilities
-        if caps.get("amx_bf16"):
-            return "bf16"
-        return "bf16-int8" if native_bf16(caps) else "int8"
+        return "bf16" if caps.get("amx_bf16") else "int8"
     return choice  # type: ignore[return-value]
 
 
