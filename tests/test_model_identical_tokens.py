@@ -1,13 +1,16 @@
 """Mojaz's beam search gives the library's own tokens, on a model whose output depends on its input.
 
-The product's beam search keeps the cross-attention keys and values once per article, skips their reorder
-and lets all of an article's beams attend in one call (app/model/generation.py). Its tokens must be the
-tokens transformers' own beam search gives one article at a time. The trained tiny model (tests/conftest.py:
+The product (loaded as app/model/loader.py loads it, fp32) encodes each input alone, drops finished
+articles from the batch, keeps the cross-attention keys and values once per article, never reorders them
+and lets all of an article's beams attend in one call (app/model/beam_search.py, generation.py), with the
+decoder's per-step weights stored input-major (step_layout.py). Its tokens must be the tokens
+transformers' own beam search gives one article at a time. The trained tiny model (tests/conftest.py:
 trained_model_dir) writes a different summary for every article and ends each early with end-of-sequence;
 the batch mixes a one-sentence input with whole articles, so most rows are padded, many of them a lot.
-Each of these bugs, applied by hand once, made all three tests here fail:
-(M1) no encoder padding mask in the folded cross-attention; (M2) every article given the first article's
-cross-attention keys and values.
+Each of these bugs, applied by hand once, made the suite fail: (M1) no encoder padding mask in the folded
+cross-attention (the beam 4 test: padded positions now hold zeros, a smaller error than the padded
+batch's values); (M2) every article given the first article's cross-attention keys and values (all three);
+(M3) the finished-article bookkeeping not told which articles remain (all three).
 """
 
 from __future__ import annotations
@@ -29,8 +32,13 @@ ROOT = Path(__file__).resolve().parents[1]
 def models(trained_model_dir: Path):
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
+    from app.model.loader import load_model
+    from app.model.step_layout import InputMajorLinear, PackedLinear
+
     tokenizer = AutoTokenizer.from_pretrained(trained_model_dir)
-    ours, plain = (AutoModelForSeq2SeqLM.from_pretrained(trained_model_dir) for _ in range(2))
+    ours = load_model(str(trained_model_dir), "fp32")
+    assert isinstance(ours.lm_head, InputMajorLinear | PackedLinear)  # the product's fp32 model
+    plain = AutoModelForSeq2SeqLM.from_pretrained(trained_model_dir)
     return tokenizer, ours, plain
 
 
@@ -71,8 +79,15 @@ def test_batched_beam_search_gives_the_librarys_tokens(models, inputs, beams: in
     lengths = sorted(map(len, inputs))
     assert lengths[0] * 4 < lengths[-1]  # the short rows of the batch are mostly padding
 
-    got = generate_ids(ours, inputs, tokenizer.pad_token_id, settings)
+    rows: list[int] = []  # decoder rows per step: finished articles leave the batch
+    hook = ours.get_decoder().register_forward_pre_hook(
+        lambda _, args, kwargs: rows.append(kwargs["input_ids"].shape[0]), with_kwargs=True)
+    try:
+        got = generate_ids(ours, inputs, tokenizer.pad_token_id, settings)
+    finally:
+        hook.remove()
     assert ours.config._attn_implementation == FOLDED_ATTENTION  # the product's path was taken
+    assert rows[0] == len(inputs) * beams and len(set(rows)) > 2 and rows == sorted(rows, reverse=True)
     want = library_one_at_a_time(plain, tokenizer, inputs, settings)
     assert plain.config._attn_implementation == "sdpa"
 

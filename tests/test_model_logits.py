@@ -114,3 +114,23 @@ def test_int8_linear_for_bf16_calls_the_same_op_as_the_quantized_module() -> Non
         assert torch.equal(layer(x), layer.int8(x.float()).to(torch.bfloat16))
         x = layer(x)
     assert x.dtype == torch.bfloat16 and x.shape == (5, 1, 16)
+
+
+def test_decoding_step_layers_compute_what_nn_linear_computes() -> None:
+    """fp32 input-major or oneDNN-packed weights: the same products up to the order of additions; bf16
+    packed: bit-identical. Both for any number of rows, 2-D or 3-D input, with and without a bias."""
+    from app.model.step_layout import InputMajorLinear, PackedLinear, packed_available
+
+    torch.manual_seed(0)
+    for bias in (True, False):
+        linear = torch.nn.Linear(96, 160, bias=bias)
+        for shape in ((1, 96), (7, 96), (24, 1, 96)):
+            x = torch.randn(*shape)
+            torch.testing.assert_close(InputMajorLinear(linear)(x), linear(x), rtol=1e-6, atol=1e-6)
+            if packed_available():
+                torch.testing.assert_close(PackedLinear(linear)(x), linear(x), rtol=1e-6, atol=1e-6)
+        if packed_available():
+            half = torch.nn.Linear(96, 160, bias=bias).to(torch.bfloat16)
+            for shape in ((1, 96), (15, 96), (24, 1, 96)):
+                x = torch.randn(*shape, dtype=torch.bfloat16)
+                assert torch.equal(PackedLinear(half)(x), half(x))

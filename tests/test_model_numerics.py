@@ -19,14 +19,15 @@ ZEN3 = {"architecture": "x86_64", "avx2": True}
 
 
 @pytest.mark.parametrize(("capabilities", "expected"), [
-    (SAPPHIRE_RAPIDS, "bf16-int8"), (COOPER_LAKE, "bf16-int8"), (SKYLAKE, "int8"), (ZEN3, "int8"), ({}, "int8"),
+    (SAPPHIRE_RAPIDS, "bf16"), (COOPER_LAKE, "int8"), (SKYLAKE, "int8"), (ZEN3, "int8"), ({}, "int8"),
 ])
-def test_auto_picks_bf16_only_on_cpus_with_native_bf16(capabilities: dict, expected: str) -> None:
+def test_auto_picks_bf16_only_on_cpus_with_amx(capabilities: dict, expected: str) -> None:
     assert resolve_numerics("auto", capabilities) == expected
-    assert native_bf16(capabilities) == (expected == "bf16-int8")
+    assert native_bf16(capabilities) == (capabilities in (SAPPHIRE_RAPIDS, COOPER_LAKE))
 
 
-@pytest.mark.parametrize(("capabilities", "expected"), [(SAPPHIRE_RAPIDS, "bf16-int8"), (SKYLAKE, "int8")])
+@pytest.mark.parametrize(("capabilities", "expected"), [(SAPPHIRE_RAPIDS, "bf16"), (COOPER_LAKE, "int8"),
+                                                        (SKYLAKE, "int8")])
 def test_auto_reads_torchs_cpu_capabilities(monkeypatch: pytest.MonkeyPatch, capabilities: dict, expected: str) -> None:
     monkeypatch.setattr(torch.cpu, "get_capabilities", lambda: capabilities)
     assert resolve_numerics("auto") == expected

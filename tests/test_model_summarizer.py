@@ -111,7 +111,7 @@ def test_loads_the_tiny_model_from_a_folder_with_the_cpus_numerics_and_threads(
     assert status.model == str(settings.model)
     assert "mbart" in status.reason and status.load_seconds > 0
     assert torch.get_num_threads() == settings.model_threads
-    expected = resolve_numerics("auto")  # bf16-int8 on a CPU with native bf16, int8 elsewhere
+    expected = resolve_numerics("auto")  # bf16 on a CPU with AMX, int8 elsewhere
     assert tiny.numerics == expected and expected in status.reason
 
 

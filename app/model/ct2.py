@@ -1,8 +1,10 @@
-"""Optional CTranslate2 backend for the forward step (int8 here; on this AMX CPU slower than the torch path
-with the product's numerics, see docs/BENCHMARKS.md "## Model stage").
+"""Optional CTranslate2 backend for the forward step (see docs/BENCHMARKS.md "## Model stage").
 
-In fp32 it gives the torch path's tokens (tested) except with a repetition penalty: CTranslate2 and
-transformers' beam search apply it differently, so with the default 3.0 a few summaries differ by a token.
+In fp32 it gives the torch path's tokens (tested) except with a repetition penalty other than 1.0, which
+CTranslate2 applies differently from transformers, with no option to change it (tested): transformers
+counts the decoder start token (</s>, also end-of-sequence for BART/MBart models) among the previous
+tokens and, in beam search, penalises log-probabilities; CTranslate2 penalises only generated tokens,
+on logits before log-softmax. With the product's 3.0, 3 of 5 summit summaries differ.
 
 Used when the model folder holds a converted copy in ct2/ (`scripts/download_model.py --ct2`) and the
 ctranslate2 package is installed; the tokenizer, preprocessing, chunking, guard and cache stay the same.

@@ -63,20 +63,21 @@ def generate_texts(model: Any, tokenizer: Any, texts: list[str], settings: Gener
 
 
 def generate_ids(
-    model: Any, inputs: list[list[int]], pad_token_id: int, settings: GenerationSettings
+    model: Any, inputs: list[list[int]], pad_token_id: int, settings: GenerationSettings, **generate_kwargs: Any
 ) -> list[list[int]]:
     """Generated token ids per input, in input order.
 
-    Inputs are sorted by length and generated `batch_size` at a time, so each batch pads little; under
-    torch.inference_mode no autograd bookkeeping is kept; the logits processors edit the scores in place
-    (app/model/logits.py: the library's arithmetic, fewer copies).
+    Inputs are sorted by length and generated `batch_size` at a time. Each input is encoded alone, without
+    padding (a padded batch spends the encoder's work on its padding), then the batch's encoder outputs
+    are padded for the decoder. Beam search runs in app/model/beam_search.py (the library's bookkeeping,
+    finished articles dropped, cross-attention once per article); the logits processors edit the scores
+    in place (app/model/logits.py). `generate_kwargs` go to `model.generate` (extra logits processors).
     """
     import torch
 
     from app.model.logits import use_in_place_processors
 
     use_in_place_processors(model)
-
     order = sorted(range(len(inputs)), key=lambda i: len(inputs[i]), reverse=True)
     outputs: list[list[int]] = [[] for _ in inputs]
     step = max(1, settings.batch_size)
@@ -91,11 +92,28 @@ def generate_ids(
                 mask[row, : len(inputs[index])] = 1
             generated = model.generate(
                 input_ids=ids, attention_mask=mask, pad_token_id=pad_token_id, **settings.generate_kwargs(),
-                **_beam_cache(model, settings),
+                **_encoded_alone(model, [inputs[i] for i in batch], width), **_beam_search(model, settings),
+                **generate_kwargs,
             )
             for row, index in enumerate(batch):
                 outputs[index] = generated[row].tolist()
     return outputs
+
+
+def _encoded_alone(model: Any, inputs: list[list[int]], width: int) -> dict[str, Any]:
+    """encoder_outputs for generate: each input through the encoder alone, then padded to `width` (the
+    padded positions are masked out of cross-attention, so their values never count)."""
+    import torch
+    from transformers.modeling_outputs import BaseModelOutput
+
+    if not getattr(model.config, "is_encoder_decoder", False) or len(inputs) < 2:
+        return {}
+    encoder = model.get_encoder()
+    states = [encoder(input_ids=torch.tensor([ids]), return_dict=True).last_hidden_state[0] for ids in inputs]
+    hidden = states[0].new_zeros((len(inputs), width, states[0].shape[-1]))
+    for row, state in enumerate(states):
+        hidden[row, : state.shape[0]] = state
+    return {"encoder_outputs": BaseModelOutput(last_hidden_state=hidden)}
 
 
 FOLDED_ATTENTION = "mojaz_folded_sdpa"
@@ -104,7 +122,7 @@ FOLDED_ATTENTION = "mojaz_folded_sdpa"
 @cache
 def _register_folded_attention() -> str:
     """Register FOLDED_ATTENTION with transformers: sdpa, except that cross-attention keys/values kept once
-    per article (see _shared_cross_cache_class) are attended by all of that article's beams in one call."""
+    per article (app/model/beam_search.py) are attended by all of that article's beams in one call."""
     import torch
     from transformers import AttentionInterface
     from transformers.integrations.sdpa_attention import sdpa_attention_forward
@@ -119,7 +137,8 @@ def _register_folded_attention() -> str:
         folded = query.view(articles, beams, heads, length, dim).transpose(1, 2).reshape(
             articles, heads, beams * length, dim)
         if isinstance(attention_mask, torch.Tensor):  # the same encoder mask for every beam of an article
-            attention_mask = attention_mask[::beams]
+            if attention_mask.shape[0] == rows:  # one per beam (else one per article, or one for all)
+                attention_mask = attention_mask[::beams]
             if attention_mask.shape[2] != 1:
                 attention_mask = attention_mask.repeat(1, 1, beams, 1)
         kwargs["is_causal"] = False  # cross-attention
@@ -132,52 +151,17 @@ def _register_folded_attention() -> str:
     return FOLDED_ATTENTION
 
 
-@cache
-def _shared_cross_cache_class() -> type:
-    from transformers.cache_utils import DynamicCache, EncoderDecoderCache
-
-    class OnePerArticle(DynamicCache):
-        """Cross-attention keys/values: one row per article instead of one per beam. The beams of one article
-        (adjacent rows: generate repeats each input num_beams times) attend to the same encoder output, so
-        the copies are identical; keeping one cuts the bytes read per decoding step by about 40% on an
-        AraBART-size model with 512-token inputs. Read by the FOLDED_ATTENTION function."""
-
-        def __init__(self, beams: int) -> None:
-            super().__init__()
-            self.beams = beams
-
-        def update(self, key_states: Any, value_states: Any, layer_idx: int, *args: Any, **kwargs: Any) -> Any:
-            return super().update(
-                key_states[:: self.beams].contiguous(), value_states[:: self.beams].contiguous(), layer_idx,
-                *args, **kwargs,
-            )
-
-    class SharedCrossAttentionCache(EncoderDecoderCache):
-        """Beam search reorders the whole cache every step. Beams only ever move within one article,
-        and the cross-attention keys and values of one article's beams are identical (the same encoder
-        output), so their reorder is a pure copy: skipped here. Outputs are unchanged (tested); on
-        AraBART-size models with 512-token inputs that copy was about 45% of decoding time."""
-
-        def reorder_cache(self, beam_idx: Any) -> None:
-            self.self_attention_cache.reorder_cache(beam_idx)
-
-    SharedCrossAttentionCache.OnePerArticle = OnePerArticle  # type: ignore[attr-defined]
-    return SharedCrossAttentionCache
-
-
-def _beam_cache(model: Any, settings: GenerationSettings) -> dict[str, Any]:
+def _beam_search(model: Any, settings: GenerationSettings) -> dict[str, Any]:
+    """generate's keyword arguments for app/model/beam_search.py (encoder-decoder models, beams > 1)."""
     if settings.num_beams <= 1 or not getattr(model.config, "is_encoder_decoder", False):
         return {}
-    from transformers.cache_utils import DynamicCache
+    from app.model.beam_search import article_beam_search
 
-    shared = _shared_cross_cache_class()
-    if getattr(model.config, "_attn_implementation", None) in {"sdpa", FOLDED_ATTENTION}:
+    if getattr(model.config, "_attn_implementation", None) == "sdpa":
         # The folded function equals sdpa whenever keys and queries have as many rows, so the switch is
         # permanent and safe for any other caller of this model (greedy, or several threads at once).
-        if model.config._attn_implementation == "sdpa":
-            model.set_attn_implementation(_register_folded_attention())
-        return {"past_key_values": shared(DynamicCache(), shared.OnePerArticle(settings.num_beams))}
-    return {"past_key_values": shared(DynamicCache(), DynamicCache())}
+        model.set_attn_implementation(_register_folded_attention())
+    return {"custom_generate": article_beam_search}
 
 
 def input_limit(config: Any, tokenizer: Any, settings: GenerationSettings) -> int:

@@ -1,16 +1,20 @@
 """Number formats for the model's weights and arithmetic, chosen from what this CPU does natively.
 
-  bf16  weights and activations in bfloat16. On CPUs with native bf16 (Intel AMX or AVX512-BF16) the
-        oneDNN kernels run it fastest: measured in docs/BENCHMARKS.md, "## Model stage". On other CPUs
-        bf16 is emulated and slower than fp32.
+  bf16  weights and activations in bfloat16, the decoder's per-step weights packed once for oneDNN
+        (app/model/step_layout.py). With AMX the fastest format here; with AVX512-BF16 only it runs
+        natively but slower than int8; elsewhere bf16 is emulated and slower than fp32.
   int8  dynamic quantization of every Linear layer (int8 weights, activations quantized per call):
-        the fast choice on CPUs without native bf16 (fbgemm, AVX2/AVX512-VNNI).
+        the fast choice on CPUs without AMX (fbgemm, AVX2/AVX512-VNNI).
   bf16-int8  bf16, except the decoder's per-step Linear layers (and the output projection), which get int8
         dynamic quantization. Decoding runs those on a few rows (articles x beams) per step, where
         reading the weights is the cost and int8 halves it; the encoder and the cross-attention key/value
         projections run on hundreds of tokens at once, where AMX bf16 arithmetic is fastest.
-  fp32  the model as published.
-  auto  bf16-int8 where the CPU has native bf16, int8 elsewhere (measured in docs/BENCHMARKS.md).
+  fp32  the model as published, its decoder's per-step weights stored input-major (app/model/step_layout.py:
+        the same fp32 arithmetic, a 2-3x faster CPU kernel for a decoding step's few rows).
+  auto  bf16 on CPUs with AMX, int8 elsewhere (measured in docs/BENCHMARKS.md "## Model stage": with AMX,
+        bf16 with oneDNN-packed decoding weights was as fast as bf16-int8 and int8 and keeps the model
+        out of int8; with AVX512-BF16 but oneDNN's AMX off, int8 took 2.5 s, bf16-int8 4.6 s, bf16 5.6 s;
+        the AVX512-BF16 AMD EPYC of 2026-12-02 had int8 ahead too).
 """
 
 from __future__ import annotations
@@ -48,7 +52,8 @@ def resolve_numerics(requested: str, capabilities: Mapping[str, Any] | None = No
     if choice not in NUMERICS:
         raise ValueError(f"numerics must be one of {', '.join(NUMERICS)}, not '{requested}'")
     if choice == "auto":
-        return "bf16-int8" if native_bf16(capabilities) else "int8"
+        caps = cpu_capabilities() if capabilities is None else capabilities
+        return "bf16" if caps.get("amx_bf16") else "int8"
     return choice  # type: ignore[return-value]
 
 
@@ -125,10 +130,14 @@ def apply_numerics(model: Any, numerics: Numerics) -> Any:
     if numerics == "bf16-int8":
         return bf16_with_int8_decoding(model)
     if numerics == "bf16":
-        return model.to(torch.bfloat16)
+        from app.model.step_layout import packed_bf16_step_linears
+
+        return packed_bf16_step_linears(model.to(torch.bfloat16))
     if numerics == "int8":
         return quantize_int8(model)
-    return model
+    from app.model.step_layout import input_major_step_linears
+
+    return input_major_step_linears(model)  # fp32 only: in bf16 (oneDNN) the library's layout is as fast
 
 
 def ct2_compute_type(numerics: Numerics, supported: set[str] | None = None) -> str:

@@ -1,0 +1,172 @@
+"""transformers' beam search, with each article dropped from the batch as soon as its result is final.
+
+`model.generate(..., custom_generate=article_beam_search)` (the library's hook for a decoding method) does
+all of generate's preparation (generation config, logits processors, stopping criteria, encoder outputs,
+beam expansion) as usual and calls this loop instead of `_beam_search`. Each step runs the library's own
+beam bookkeeping (`_get_top_k_continuations`, `_get_running_beams_for_next_iteration`,
+`_update_finished_beams`, `_check_early_stop_heuristic`, transformers 5), so the arithmetic is the
+library's. What differs:
+
+- An article is dropped once nothing can change its result: all its beams finished with early_stopping
+  True (the library then adds -1e9 to every new candidate of that article), or its early-stop heuristic
+  says no running beam can beat a finished one (the library adds -1e9 too). The library keeps computing
+  such an article's beams until the longest article of the batch ends.
+- Cross-attention keys and values are computed and kept once per article, not once per beam (the beams of
+  an article attend to the same encoder output), and are never reordered; all of an article's beams
+  attend to them in one call (app/model/generation.py: the folded attention). Only the self-attention
+  cache follows the beams.
+
+Anything this loop does not cover (sampling, several returned sequences, dict outputs, a decoder-only
+model) is handed to the library's own `_beam_search`. Tokens: identical to the library's (tests).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import nn
+
+
+def article_beam_search(
+    model: Any, input_ids: torch.LongTensor, logits_processor: Any, stopping_criteria: Any,
+    generation_config: Any, synced_gpus: bool = False, **model_kwargs: Any,
+) -> torch.LongTensor:
+    config = generation_config
+    if (config.do_sample or config.return_dict_in_generate or config.num_return_sequences != 1 or synced_gpus
+            or not model.config.is_encoder_decoder or model_kwargs.get("streamer") is not None):
+        return type(model)._beam_search(model, input_ids, logits_processor, stopping_criteria, generation_config,
+                                        synced_gpus=synced_gpus, **model_kwargs)
+    return _ArticleBeams(model, input_ids, logits_processor, stopping_criteria, config, model_kwargs).run()
+
+
+class _ArticleBeams:
+    def __init__(self, model: Any, input_ids: torch.Tensor, processors: Any, stopping: Any, config: Any,
+                 model_kwargs: dict[str, Any]) -> None:
+        from app.model.generation import FOLDED_ATTENTION
+
+        self.model, self.processors, self.stopping, self.kwargs = model, processors, stopping, model_kwargs
+        self.config = config
+        self.beams = config.num_beams
+        self.early_stopping, self.length_penalty, self.max_length = (
+            config.early_stopping, config.length_penalty, config.max_length)
+        rows, self.prompt_len = input_ids.shape[:2]
+        self.count = rows // self.beams
+        pad, eos = config._pad_token_tensor, config._eos_token_tensor
+        self.fill = pad or eos[0] if eos is not None else -1  # the library's expression, precedence included
+        self.to_keep = max(2, 1 + (eos.shape[0] if eos is not None else 0)) * self.beams
+        self.top_beam_mask = torch.arange(self.to_keep) < self.beams
+
+        # One row of encoder output per article when the folded attention reads it; else one per beam.
+        encoder = model_kwargs["encoder_outputs"]
+        self.per_article = getattr(model.config, "_attn_implementation", None) == FOLDED_ATTENTION
+        if self.per_article:  # the encoder mask too: the library builds it with the encoder output's rows
+            encoder["last_hidden_state"] = encoder["last_hidden_state"][:: self.beams]
+            model_kwargs["attention_mask"] = model_kwargs["attention_mask"][:: self.beams]
+        self.cache = model_kwargs.get("past_key_values")
+        if self.cache is None or not hasattr(self.cache, "self_attention_cache"):
+            from transformers.cache_utils import DynamicCache, EncoderDecoderCache
+
+            self.cache = model_kwargs["past_key_values"] = EncoderDecoderCache(DynamicCache(), DynamicCache())
+
+        batch, beams = self.count, self.beams
+        self.running = torch.full((batch, beams, self.max_length), self.fill, dtype=torch.int64)
+        self.running[:, :, : self.prompt_len] = input_ids.view(batch, beams, -1)
+        self.sequences = self.running.clone()
+        self.running_scores = torch.zeros((batch, beams), dtype=torch.float)
+        self.running_scores[:, 1:] = -1e9
+        self.scores = torch.full((batch, beams), -1e9, dtype=torch.float)
+        self.finished = torch.zeros((batch, beams), dtype=torch.bool)
+        self.improvable = torch.ones((batch, 1), dtype=torch.bool)
+        self.running_indices = torch.full((batch, beams, self.max_length - self.prompt_len), -1, dtype=torch.int32)
+        self.indices = self.running_indices.clone()
+        self.articles = torch.arange(batch)  # which input article each active row of state belongs to
+        self.results: dict[int, torch.Tensor] = {}
+
+    def run(self) -> torch.LongTensor:
+        model, cur_len = self.model, self.prompt_len
+        outputs = model._prefill(self.running[:, :, :cur_len].reshape(-1, cur_len), self.config, self.kwargs)
+        while True:
+            flat = self.running[:, :, :cur_len].reshape(-1, cur_len)
+            if outputs is None:
+                inputs = model.prepare_inputs_for_generation(flat, next_sequence_length=1, **self.kwargs)
+                outputs = model(**inputs, return_dict=True)
+            self.kwargs = model._update_model_kwargs_for_generation(outputs, self.kwargs, is_encoder_decoder=True)
+            logits = outputs.logits[:, -1, :].to(copy=True, dtype=torch.float32)
+            outputs = None
+            log_probs = self.processors(flat, nn.functional.log_softmax(logits, dim=-1))
+            stop = self.step(log_probs, cur_len)
+            cur_len += 1
+            self.improvable = model._check_early_stop_heuristic(
+                is_early_stop_heuristic_unsatisfied=self.improvable, running_beam_scores=self.running_scores,
+                beam_scores=self.scores, is_sent_finished=self.finished, cur_len=cur_len,
+                max_length=self.max_length, decoder_prompt_len=self.prompt_len,
+                early_stopping=self.early_stopping, length_penalty=self.length_penalty)
+            going = model._beam_search_has_unfinished_sequences(
+                self.improvable, self.finished, stop, self.early_stopping)
+            if not going:
+                break
+            final = self.finished.all(dim=1) & (self.early_stopping is True) | ~self.improvable[:, 0]
+            if final.any():
+                self.drop(final)
+                if not len(self.articles):
+                    break
+        self.drop(torch.ones(len(self.articles), dtype=torch.bool))
+        return self.output()
+
+    def step(self, log_probs: torch.Tensor, cur_len: int) -> torch.Tensor:
+        """One step of the library's beam bookkeeping on the active articles; returns which candidates hit a
+        stopping criterion (the library's next_token_hits_stopping_criteria)."""
+        model, batch, beams = self.model, len(self.articles), self.beams
+        log_probs = log_probs.view(batch, beams, -1) + self.running_scores[:, :, None]
+        log_probs = log_probs.reshape(batch, -1)
+        top_scores, top_sequences, top_indices = model._get_top_k_continuations(
+            accumulated_log_probs=log_probs, running_sequences=self.running, running_beam_indices=self.running_indices,
+            cur_len=cur_len, decoder_prompt_len=self.prompt_len, do_sample=False, beams_to_keep=self.to_keep,
+            num_beams=beams, batch_size=batch)
+        stop = self.stopping(top_sequences[:, :, : cur_len + 1].reshape(batch * self.to_keep, -1), None)
+        stop = stop.view(batch, self.to_keep)
+        self.running, self.running_scores, self.running_indices = model._get_running_beams_for_next_iteration(
+            topk_log_probs=top_scores, topk_running_sequences=top_sequences, topk_running_beam_indices=top_indices,
+            next_token_hits_stopping_criteria=stop, num_beams=beams)
+        self.sequences, self.scores, self.indices, self.finished = model._update_finished_beams(
+            sequences=self.sequences, topk_running_sequences=top_sequences, beam_scores=self.scores,
+            topk_log_probs=top_scores, beam_indices=self.indices, topk_running_beam_indices=top_indices,
+            is_early_stop_heuristic_unsatisfied=self.improvable, is_sent_finished=self.finished,
+            next_token_hits_stopping_criteria=stop, top_num_beam_mask=self.top_beam_mask, num_beams=beams,
+            cur_len=cur_len, decoder_prompt_len=self.prompt_len, length_penalty=self.length_penalty,
+            early_stopping=self.early_stopping)
+        # Beams move only within their article: the self-attention cache follows them; the cross-attention
+        # cache holds one article's encoder keys/values for all its beams and stays.
+        self.cache.self_attention_cache.reorder_cache(self.running_indices[..., cur_len - self.prompt_len].reshape(-1))
+        return stop
+
+    def drop(self, final: torch.Tensor) -> None:
+        """Store the best sequence of each final article; keep only the others in every per-row state."""
+        for row in final.nonzero().flatten().tolist():
+            length = self.prompt_len + int((self.indices[row, 0] != -1).sum())
+            self.results[int(self.articles[row])] = self.sequences[row, 0, :length]
+        keep = (~final).nonzero().flatten()
+        if len(keep) == len(final):
+            return
+        rows = (keep[:, None] * self.beams + torch.arange(self.beams)).flatten()
+        for name in ("running", "sequences", "running_scores", "scores", "finished", "improvable",
+                     "running_indices", "indices", "articles"):
+            setattr(self, name, getattr(self, name)[keep])
+        self.cache.self_attention_cache.batch_select_indices(rows)
+        self.cache.cross_attention_cache.batch_select_indices(keep if self.per_article else rows)
+        encoder = self.kwargs["encoder_outputs"]
+        encoder["last_hidden_state"] = encoder["last_hidden_state"][keep if self.per_article else rows]
+        self.kwargs["attention_mask"] = self.kwargs["attention_mask"][keep if self.per_article else rows]
+        if self.kwargs.get("decoder_attention_mask") is not None:
+            self.kwargs["decoder_attention_mask"] = self.kwargs["decoder_attention_mask"][rows]
+        for processor in self.processors:
+            if hasattr(processor, "keep_articles"):  # a processor with per-article state (the benchmark's)
+                processor.keep_articles(keep)
+
+    def output(self) -> torch.LongTensor:
+        width = max(len(ids) for ids in self.results.values())
+        out = torch.full((self.count, width), int(self.fill), dtype=torch.int64)
+        for article, ids in self.results.items():
+            out[article, : len(ids)] = ids
+        return out
