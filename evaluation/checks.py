@@ -7,8 +7,9 @@ engine misses still shows here:
   figures (years 1900–2099 aside).
 - junk: a key point that announces text (ends in ':', «فيما يلي نصه»), opens with an agency dateline, holds a
   link, an e-mail or a phone number, is a Quran verse or a ceremonial formula.
-- fragment: a key point cut at «؛» (the article has «؛» right before it, or it ends in one), opening with a
-  word that needs the previous sentence («وأضاف أن»، «كما أشار»، «تلك»), or shorter than six words.
+- fragment: a key point cut at «؛» (the article has «؛» right before it, or it ends in one), ending in «،» or «:»
+  (a line of a list, a paragraph cut at a comma), opening with a word that needs the previous sentence
+  («وأضاف أن»، «كما أشار»، «تلك»، «حيث»، «ثم»), or shorter than six words.
 - summary_repeats: an article summary whose words are (nearly) all in a key point or another summary of its
   story; summary_cut: a summary ending in «…» or "..."; summary_fragment: a summary that is a piece of a
   sentence (ends in «،» or «:» or on a word that needs more, «…مع.»، opens with «ثم»، a verse in braces);
@@ -63,6 +64,8 @@ _JUNK = [
         r"(تلاوه|بتلاوه) (ايات|اي) |انصت الجميع|(استهل|بدا)ت? الحفل",
     )
 ]
+# A line of a list or a paragraph cut at a comma ends in «،»; these openers continue the sentence before.
+_CONTINUATION = re.compile(r"(?:حيث|ثم|اذ|داعيا|مشيرا|مؤكدا|موضحا|مضيفا)\s")
 _DANGLING = re.compile(
     r"^(و|ف)?(كما )?(اضاف|اشار|تابع|اوضح|اردف|لفت)(ت)?[ ،,]+(ان|انه|انها|الي|بان|قايلا)\b"
     r"|^(و|ف)?(هذا|هذه|ذلك|تلك)\s(?!(العام|الاسبوع|الشهر|اليوم)\b)"
@@ -149,7 +152,8 @@ def check_story(briefing: dict[str, Any], feed: dict[str, dict[str, Any]], findi
             findings.add("junk", text[:120])
         elif (
             _DANGLING.match(folded.strip("\"'«» "))
-            or folded.rstrip().endswith("؛")
+            or folded.rstrip().endswith(("؛", "،", ",", ":", ";"))
+            or _CONTINUATION.match(folded.strip("\"'«» "))
             or len(text.split()) < 6
             or _cut_at_semicolon(text, text_of(point["article_id"]))
         ):

@@ -3,9 +3,10 @@
 import dataclasses
 
 from app.engine import build_briefing
-from app.extractive.article_summary import MAX_WORDS, NOTHING_NEW, capped, compress, reads_whole
+from app.extractive.article_summary import MAX_WORDS, NOTHING_NEW, capped, compress
 from app.summarizer import SummaryResult
 from app.text.normalize import normalize
+from app.text.standalone import reads_whole
 from tests.test_citations import FLOOD_A, FLOOD_B, FLOOD_C
 
 LONG = (

@@ -2,6 +2,8 @@
 
 import pytest
 
+from app.documents import Sentence, content_terms
+from app.extractive.selector import _whole_sentences
 from app.text.clean import clean_text
 from app.text.sentences import split_sentences
 from app.text.standalone import rejection, standalone_sentences
@@ -109,3 +111,17 @@ def test_sub_heading_of_hard_wrapped_text_is_not_glued_to_its_paragraph():
     assert len(paragraphs) == 2
     assert paragraphs[1].startswith("وأوضحت الوزارة")
     assert "خطة التوظيف" not in " ".join(paragraphs)
+
+
+def test_a_piece_of_a_cut_run_on_or_a_continuation_is_never_a_key_point():
+    # A long run-on cut at its clauses («…الملك عبدالله الثاني، فقد قام…») leaves pieces that end in «،», or
+    # that open with «حيث»: whole sentences around them stay eligible.
+    texts = [
+        "بتوجيه من وزير المياه والكهرباء وبحضور أمير المنطقة وعدد من المسؤولين في قطاع التحلية،",
+        "فقد دشنت المؤسسة اليوم محطة تحلية المياه في ينبع بطاقة 550 ألف متر مكعب يوميا.",
+        "حيث تنتج محطة تحلية المياه في ينبع ما يكفي لسكان المدينة المنورة طوال العام.",
+        "وتبلغ تكلفة المشروع ثلاثة مليارات ريال بحسب بيان الوزارة الصادر اليوم.",
+        "والأمير سعود بن سعد بن عبدالعزيز، والأمير بندر بن سلمان بن محمد، والأمير تركي بن محمد،",
+    ]
+    sentences = [Sentence(text, 0, i, content_terms(text)) for i, text in enumerate(texts)]
+    assert _whole_sentences(sentences, 6).tolist() == [False, False, False, True, False]

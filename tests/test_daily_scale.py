@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -305,3 +306,21 @@ def test_rerun_reuses_grouped_and_briefed_work(tmp_path: Path) -> None:
     fourth_runner = CountingRunner()
     run_daily(_feed(tmp_path / "d.jsonl", edited), date(2024, 5, 12), UTC, out, fourth_runner, cache_dir=cache)
     assert any("e1" in story for story in fourth_runner.briefed)
+
+
+def test_a_briefing_cached_under_other_prompts_is_made_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Editors change prompts/ without touching code; the next run must not serve briefings made under the old
+    rules."""
+    folder = tmp_path / "prompts"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "prompts", folder)
+    monkeypatch.setenv("MOJAZ_PROMPTS_DIR", str(folder))
+    feed, out, cache = _feed(tmp_path / "a.jsonl", day()), tmp_path / "out", tmp_path / "cache"
+    run_daily(feed, date(2024, 5, 12), UTC, out, CountingRunner(), cache_dir=cache)
+    unchanged = CountingRunner()
+    run_daily(feed, date(2024, 5, 12), UTC, out, unchanged, cache_dir=cache)
+    assert unchanged.briefed == []
+    with (folder / "junk_sentences.txt").open("a", encoding="utf-8") as rules:
+        rules.write("\nسطر أضافه محرر\n")
+    edited = CountingRunner()
+    second = run_daily(feed, date(2024, 5, 12), UTC, out, edited, cache_dir=cache)
+    assert edited.briefed and second.report.cache["briefings_reused"] == 0

@@ -29,6 +29,9 @@ def _report(tmp_path: Path) -> Path:
             {"text": "أسفر الحريق عن 20 قتيلا في المستودع الكبير.", "sources": ["a", "b"], "article_id": "a"},
             {"text": "وأصدرت الشرطة بيانا حول الحادث فيما يلي نصه:", "sources": ["a"], "article_id": "a"},
             {"text": "وذلك بسبب تأخر وصول فرق الإطفاء إلى الموقع.", "sources": ["a"], "article_id": "a"},
+            {"text": "بحضور مدير الدفاع المدني ومحافظ المدينة وقائد الشرطة في الموقع،", "sources": ["a"],
+             "article_id": "a"},
+            {"text": "حيث عملت فرق الإطفاء طوال الليل لإخماد الحريق في المستودع.", "sources": ["a"], "article_id": "a"},
         ],
         "articles": [
             {"id": "a", "summary": "أسفر الحريق عن 20 قتيلا في المستودع الكبير."},
@@ -54,7 +57,7 @@ def test_every_kind_is_counted(tmp_path):
     assert counts == {
         "citation_lacks_figure": 1,  # b does not report 20
         "junk": 1,
-        "fragment": 1,  # cut at «؛» in article a
+        "fragment": 3,  # cut at «؛» in article a; a piece ending in «،»; «حيث…»
         "summary_repeats": 1,  # a's summary is the first key point
         "summary_cut": 1,
         "summary_fragment": 1,  # c's summary ends on «مع»
@@ -87,9 +90,9 @@ def test_citation_sample_is_seeded_and_shows_point_outlet_and_evidence(tmp_path,
     ]
     path = write(tmp_path / "2015-08-06.json", json.dumps(report, ensure_ascii=False))
     pool = citations_of(path, FEED, top=40)
-    assert len(pool) == 4 and [c.own for c in pool] == [True, False, True, True]
+    assert len(pool) == 6 and [c.own for c in pool] == [True, False, True, True, True, True]
     first, total = sample_citations(path, FEED, top=40, size=2, seed=1)
-    assert total == 4 and sample_citations(path, FEED, top=40, size=2, seed=1)[0] == first  # repeatable
+    assert total == 6 and sample_citations(path, FEED, top=40, size=2, seed=1)[0] == first  # repeatable
     others, total = sample_citations(path, FEED, top=40, size=5, seed=3, others_only=True)
     assert total == 1 and others[0].outlet == "alwatan" and "27 قتيلا" in others[0].evidence
     feed = write(tmp_path / "feed.jsonl", "".join(

@@ -59,6 +59,21 @@ def article_key(article: Article) -> str:
     return f"{article.id}:{text_hash(article.title, article.text)}"
 
 
+_APP = Path(__file__).resolve().parents[1]
+
+
+def rules_fingerprint(prompts_folder: Path) -> str:
+    """What makes a briefing besides its articles and settings: the product's code and the editors' prompts.
+    A briefing cached under other rules (an edited cue list, a new release) is made again, not served stale.
+    Read once per run (about 4 ms)."""
+    digest = hashlib.sha256()
+    files = [*sorted(_APP.rglob("*.py")), *sorted(p for p in prompts_folder.rglob("*") if p.is_file())]
+    for path in files:
+        digest.update(path.name.encode("utf-8"))
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def story_key(articles: Iterable[Article], settings: str) -> str:
     """A story's briefing key: its articles (order-free) and the settings the briefing was made with."""
     return text_hash(settings, *sorted(article_key(a) for a in articles))

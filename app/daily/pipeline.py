@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
+from app import prompts
 from app.articles import Article
 from app.atomic_files import write_files_atomic
 from app.briefing import Briefing
-from app.daily.cache import DEFAULT_MAX_AGE_DAYS, DEFAULT_MAX_MB, DailyCache, Eviction, story_key
+from app.daily.cache import DEFAULT_MAX_AGE_DAYS, DEFAULT_MAX_MB, DailyCache, Eviction, rules_fingerprint, story_key
 from app.daily.feed import no_articles_message, read_feed, select_day
 from app.daily.report import (
     FORMATS,
@@ -114,7 +115,7 @@ def _briefings(
     stories: list[Story], runner: BriefingRunner, cache: DailyCache | None
 ) -> tuple[list[StoryOutcome], int]:
     """One outcome per story; a story whose articles and settings were briefed before is read from the cache."""
-    tag = getattr(runner, "cache_tag", runner.mode)
+    tag = f"{getattr(runner, 'cache_tag', runner.mode)}|{rules_fingerprint(prompts.prompts_dir())}"
     keys = [story_key(story.articles, tag) for story in stories]
     known = cache.briefings(keys) if cache is not None else {}
     outcomes: dict[int, StoryOutcome] = {}

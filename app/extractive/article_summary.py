@@ -26,7 +26,7 @@ import numpy as np
 from app.documents import Document
 from app.extractive.selector import SentenceScores
 from app.text.normalize import normalize, stems
-from app.text.standalone import rejection
+from app.text.standalone import NEEDS_MORE, bare_word, reads_whole
 
 MAX_WORDS = 25
 MIN_WORDS = 8
@@ -58,17 +58,6 @@ _DEPENDENT_OPENERS = frozenset(
 # Prepositions of time and place open a trailing circumstance; «من، على، إلى، عن» often complete the word before
 # them («كمية من…»، «حرص على…») and are no boundary.
 _PREPOSITIONS = frozenset(normalize(w) for w in ("في", "بعد", "عقب", "خلال", "قبل", "منذ"))
-# A sentence opening with these fronted phrases («انطلاقاً من العلاقات…، وقع البلدان…») has its main clause
-# after a comma; without one it is only the phrase.
-_FRONTED = frozenset(
-    normalize(w) for w in ("انطلاقا", "تلبية", "حماية", "بناء", "نظرا", "استنادا", "تأكيدا", "إيمانا", "حرصا", "تفعيلا")
-)
-# A sentence opening with these continues the one before it («ثم العودة…»، «حيث تم قصف…»، «داعيا المنظمات…»).
-_CONTINUATIONS = frozenset(
-    normalize(w)
-    for w in ("ثم", "أو", "بل", "إلا", "ففي", "فقد", "فإن", "فهو", "فهي", "حتى", "حيث", "إذ", "داعيا", "داعية",
-              "مؤكدا", "مؤكدة", "مشيرا", "مشيرة", "موضحا", "موضحة", "مضيفا", "مضيفة", "لافتا", "لافتة", "معتبرا")
-)  # fmt: skip
 # «قال إن العاهل السعودي، الملك…»: what follows «إن/أن» must keep its predicate; a clause needs a few words after it.
 _COMPLEMENTIZERS = frozenset(normalize(w) for w in ("إن", "أن", "بأن", "وأن", "أنه", "أنها", "إنه", "إنها", "بأنه"))
 MIN_WORDS_AFTER_COMPLEMENTIZER = 4
@@ -78,24 +67,11 @@ _REPORTING = frozenset(
               "ذكر", "ذكرت", "بين", "بينت", "لفت", "لفتت", "شدد", "شددت", "رأى", "صرح", "صرحت", "أفاد", "أفادت")
 )  # fmt: skip
 _RELATIVES = frozenset(normalize(w) for w in ("الذي", "التي", "الذين", "اللذين", "اللتين", "اللاتي", "اللواتي"))
-_NEEDS_MORE = frozenset(
-    normalize(w)
-    for w in ("مع", "بين", "عن", "في", "على", "من", "إلى", "أن", "إن", "لدى", "حول", "نحو", "عند", "ضد", "دون",
-              "غير", "كل", "جميع", "بعض", "و", "أو", "ثم", "لكن", "الذي", "التي", "الذين", "ما", "عبر", "حتى")
-)  # fmt: skip
 _TRAILING = re.compile(r"[\s،,:؛.\-–—(]+$")
-# A sentence that stops here was cut from a longer one (a paragraph that runs on, a split run-on).
-_OPEN_ENDS = ("،", ",", ":", "؛", ";", "-", "–", "—", "…", "..", "(")
-_VERSE = re.compile(r"[{}﴿﴾]")
-_GLUED_STOP = re.compile(r"\s[.!؟،]\S")  # «المجوسي .وقال»: two sentences run together
 
 
 def _words(text: str) -> int:
     return len(text.split())
-
-
-def _bare(token: str) -> str:
-    return normalize(token.strip("،,:«»\"'()“”"))
 
 
 def _keeps_predicate(tokens: list[str]) -> bool:
@@ -103,8 +79,8 @@ def _keeps_predicate(tokens: list[str]) -> bool:
     («اعتبر الشيخ، تعليقًا منه…» without it does not), reported speech keeps its predicate («…إن العاهل
     السعودي» and «أن المشروع الذي سيتم…» do not), and the clause does not end on a word that needs one after
     it («…مع»)."""
-    bare = [_bare(t) for t in tokens]
-    if bare[-1] in _NEEDS_MORE:
+    bare = [bare_word(t) for t in tokens]
+    if bare[-1] in NEEDS_MORE:
         return False
     commas = [i for i, t in enumerate(tokens[:-1]) if t.endswith(("،", ","))]
     if commas and bare[commas[-1] + 1] in _RELATIVES:
@@ -114,10 +90,10 @@ def _keeps_predicate(tokens: list[str]) -> bool:
         opening = bare[0][1:] if bare[0].startswith("و") and bare[0][1:] in _REPORTING else bare[0]
         return opening not in _REPORTING or any(t.endswith(":") for t in tokens)
     tail = tokens[last + 1 :]
-    if tail and _bare(tail[0]) in _DEPENDENT_OPENERS:  # «أنه أثناء قيام…، حدث تفجير»: the predicate comes late
+    if tail and bare_word(tail[0]) in _DEPENDENT_OPENERS:  # «أنه أثناء قيام…، حدث تفجير»: the predicate comes late
         comma = next((i for i, t in enumerate(tail) if t.endswith(("،", ","))), None)
         tail = tail[comma + 1 :] if comma is not None else []
-    if any(_bare(t) in _RELATIVES for t in tail[:3]):
+    if any(bare_word(t) in _RELATIVES for t in tail[:3]):
         return False
     return len(tail) >= MIN_WORDS_AFTER_COMPLEMENTIZER
 
@@ -152,23 +128,6 @@ def compress(sentence: str, max_words: int = MAX_WORDS, min_words: int = MIN_WOR
     if any(clause.count(a) > clause.count(b) for a, b in pairs) or clause.count('"') % 2:
         return None  # cutting inside brackets or a quotation leaves them open
     return clause + "."
-
-
-def reads_whole(text: str, previous: str | None = None) -> bool:
-    """Whether a summary candidate reads as a whole sentence on its own (see the module docstring)."""
-    stripped = text.rstrip()
-    if stripped.endswith(_OPEN_ENDS) or (previous and previous.rstrip().endswith(_OPEN_ENDS)):
-        return False
-    first, last = _bare(text.split()[0]), _bare(stripped.rstrip(".!؟?").split()[-1])
-    fronted = first.removeprefix("و").rstrip("ً") in _FRONTED
-    if fronted and not any(mark in text for mark in "،,"):
-        return False
-    if _VERSE.search(text) or _GLUED_STOP.search(stripped) or first in _CONTINUATIONS or last in _NEEDS_MORE:
-        return False
-    pairs = (("(", ")"), ("«", "»"), ("“", "”"), ("[", "]"))
-    if text.count('"') % 2 or any(text.count(a) != text.count(b) for a, b in pairs):
-        return False
-    return rejection(text) is None
 
 
 def _fits(text: str) -> bool:

@@ -19,6 +19,7 @@ from app.extractive.focus import cue_scores, focus_scores
 from app.extractive.lexrank import lexrank
 from app.extractive.vectors import SentenceSpace
 from app.text.normalize import words
+from app.text.standalone import reads_whole
 
 
 @dataclass
@@ -154,8 +155,16 @@ def main_outcome_leads(sentences: list[Sentence], leads: np.ndarray, share: floa
 
 
 def _whole_sentences(sentences: list[Sentence], min_words: int) -> np.ndarray | None:
-    """The sentences that may become key points (fragments make poor ones); None (all) when none is whole."""
-    whole = np.array([_is_whole(s.text, min_words) for s in sentences], dtype=bool)
+    """The sentences that may become key points (fragments make poor ones: a paragraph cut at a comma, a line
+    of a list, «حيث…»); None (all) when none is whole."""
+    whole = np.array(
+        [
+            _is_whole(s.text, min_words)
+            and reads_whole(s.text, previous.text if previous and previous.article_index == s.article_index else None)
+            for previous, s in zip([None, *sentences[:-1]], sentences, strict=True)
+        ],
+        dtype=bool,
+    )
     return whole if whole.any() else None
 
 

@@ -21,6 +21,32 @@ _ANNOUNCEMENT_TAIL = re.compile(
     r"\s*[:：]\s*[\"»”']?\s*$"
 )
 
+# A sentence opening with these fronted phrases («انطلاقاً من العلاقات…، وقع البلدان…») has its main clause
+# after a comma; without one it is only the phrase.
+_FRONTED = frozenset(
+    normalize(w) for w in ("انطلاقا", "تلبية", "حماية", "بناء", "نظرا", "استنادا", "تأكيدا", "إيمانا", "حرصا", "تفعيلا")
+)
+# A sentence opening with these continues the one before it («ثم العودة…»، «حيث تم قصف…»، «داعيا المنظمات…»).
+_CONTINUATIONS = frozenset(
+    normalize(w)
+    for w in ("ثم", "أو", "بل", "إلا", "ففي", "فقد", "فإن", "فهو", "فهي", "حتى", "حيث", "إذ", "داعيا", "داعية",
+              "مؤكدا", "مؤكدة", "مشيرا", "مشيرة", "موضحا", "موضحة", "مضيفا", "مضيفة", "لافتا", "لافتة", "معتبرا")
+)  # fmt: skip
+NEEDS_MORE = frozenset(
+    normalize(w)
+    for w in ("مع", "بين", "عن", "في", "على", "من", "إلى", "أن", "إن", "لدى", "حول", "نحو", "عند", "ضد", "دون",
+              "غير", "كل", "جميع", "بعض", "و", "أو", "ثم", "لكن", "الذي", "التي", "الذين", "ما", "عبر", "حتى")
+)  # fmt: skip
+# A sentence that stops here was cut from a longer one (a paragraph that runs on, a split run-on).
+_OPEN_ENDS = ("،", ",", ":", "؛", ";", "-", "–", "—", "…", "..", "(")
+_VERSE = re.compile(r"[{}﴿﴾]")
+_GLUED_STOP = re.compile(r"\s[.!؟،]\S")  # «المجوسي .وقال»: two sentences run together
+
+
+def bare_word(token: str) -> str:
+    return normalize(token.strip("،,:«»\"'()“”"))
+
+
 _patterns_cache: dict[tuple[str, str], tuple[re.Pattern[str], ...]] = {}
 
 
@@ -76,3 +102,22 @@ def standalone_sentences(sentences: list[str]) -> list[str]:
             continue
         kept.append(sentence)
     return kept
+
+
+def reads_whole(text: str, previous: str | None = None) -> bool:
+    """Whether a key point or summary candidate reads as a whole sentence on its own: not cut at a comma or
+    colon (nor following one), not opening with a continuation («حيث…»، «ثم…»), not ending on a word that needs
+    more, no verse in braces, no two sentences run together, quotes and brackets balanced, not rejected."""
+    stripped = text.rstrip()
+    if stripped.endswith(_OPEN_ENDS) or (previous and previous.rstrip().endswith(_OPEN_ENDS)):
+        return False
+    first, last = bare_word(text.split()[0]), bare_word(stripped.rstrip(".!؟?").split()[-1])
+    fronted = first.removeprefix("و").rstrip("ً") in _FRONTED
+    if fronted and not any(mark in text for mark in "،,"):
+        return False
+    if _VERSE.search(text) or _GLUED_STOP.search(stripped) or first in _CONTINUATIONS or last in NEEDS_MORE:
+        return False
+    pairs = (("(", ")"), ("«", "»"), ("“", "”"), ("[", "]"))
+    if text.count('"') % 2 or any(text.count(a) != text.count(b) for a, b in pairs):
+        return False
+    return rejection(text) is None
