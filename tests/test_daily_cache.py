@@ -11,6 +11,7 @@ import numpy as np
 
 from app.daily.cache import CACHE_FILE, DailyCache
 from app.daily.cli import main
+from tests.helpers import write_feed
 from tests.test_daily_scale import day
 
 DAY = 86_400.0
@@ -96,21 +97,12 @@ def test_a_cache_written_before_use_times_is_read_and_kept(tmp_path: Path) -> No
     cache.close()
 
 
-def _feed(path: Path, articles: list) -> Path:  # type: ignore[type-arg]
-    rows = [
-        {"id": a.id, "title": a.title, "text": a.text, "source": a.source, "url": a.url,
-         "date": a.published_at.isoformat(), **a.extra}
-        for a in articles
-    ]
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    return path
-
 
 def test_daily_cli_evicts_at_the_end_of_a_run(tmp_path: Path) -> None:
     articles = day()
     out, cache = tmp_path / "out", tmp_path / "cache"
-    first = _feed(tmp_path / "first.jsonl", articles[:7])
-    second = _feed(tmp_path / "second.jsonl", articles[7:])
+    first = write_feed(tmp_path / "first.jsonl", articles[:7])
+    second = write_feed(tmp_path / "second.jsonl", articles[7:])
     common = ["--date", date(2024, 5, 12).isoformat(), "--tz", "UTC", "--model", "none", "--out", str(out),
               "--cache-dir", str(cache), "--no-meaning-check"]
 

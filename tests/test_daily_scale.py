@@ -35,6 +35,7 @@ from app.daily.stories import (
     group_stories,
     rank_key,
 )
+from tests.helpers import write_feed
 
 NOON = datetime(2024, 5, 12, 9, 0, tzinfo=UTC)
 
@@ -217,20 +218,11 @@ def test_sections_from_url_then_words() -> None:
     assert section_of(plain) == "other"
 
 
-def _feed(path: Path, articles: list[Article]) -> Path:
-    rows = [
-        {"id": a.id, "title": a.title, "text": a.text, "source": a.source, "url": a.url,
-         "date": a.published_at.isoformat(), **a.extra}
-        for a in articles
-    ]
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    return path
-
 
 def test_top_briefs_n_stories_lists_the_rest_and_groups_other_news(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    feed = _feed(tmp_path / "day.jsonl", day())
+    feed = write_feed(tmp_path / "day.jsonl", day())
     code = main([str(feed), "--date", "2024-05-12", "--tz", "UTC", "--model", "none", "--out",
                  str(tmp_path / "out"), "--top", "1", "--no-meaning-check"])
     assert code == 0, capsys.readouterr().err
@@ -256,7 +248,7 @@ def test_display_caps_keep_markdown_short_and_json_whole(tmp_path: Path) -> None
                 f"افتتحت البلدية الحديقة رقم {i} بمساحة {1000 + i} متر مربع وزودتها بممرات للمشي.", i)
         for i in range(40)
     ]
-    feed = _feed(tmp_path / "many.jsonl", singles)
+    feed = write_feed(tmp_path / "many.jsonl", singles)
     result = run_daily(feed, date(2024, 5, 12), UTC, tmp_path / "out", InProcessRunner(), meaning=False,
                        per_section=5)
     data = json.loads(render(result.report, "json"))
@@ -284,11 +276,11 @@ def test_rerun_reuses_grouped_and_briefed_work(tmp_path: Path) -> None:
     base = [a for a in day() if a.id not in ("v2",)]
     out, cache = tmp_path / "out", tmp_path / "cache"
     first_runner = CountingRunner()
-    first = run_daily(_feed(tmp_path / "a.jsonl", base), date(2024, 5, 12), UTC, out, first_runner, cache_dir=cache)
+    first = run_daily(write_feed(tmp_path / "a.jsonl", base), date(2024, 5, 12), UTC, out, first_runner, cache_dir=cache)
     assert first_runner.briefed and first.report.cache["briefings_reused"] == 0
 
     again = CountingRunner()
-    second = run_daily(_feed(tmp_path / "b.jsonl", base), date(2024, 5, 12), UTC, out, again, cache_dir=cache)
+    second = run_daily(write_feed(tmp_path / "b.jsonl", base), date(2024, 5, 12), UTC, out, again, cache_dir=cache)
     assert again.briefed == []  # every story read back
     assert second.report.cache["openings_embedded"] == 0
     assert second.report.cache["briefings_reused"] == len(first.report.stories)
@@ -296,7 +288,7 @@ def test_rerun_reuses_grouped_and_briefed_work(tmp_path: Path) -> None:
 
     # The next hour: one more article joins one story; only that story is briefed again.
     later = CountingRunner()
-    third = run_daily(_feed(tmp_path / "c.jsonl", day()), date(2024, 5, 12), UTC, out, later, cache_dir=cache)
+    third = run_daily(write_feed(tmp_path / "c.jsonl", day()), date(2024, 5, 12), UTC, out, later, cache_dir=cache)
     assert len(later.briefed) == 1 and "v2" in later.briefed[0]
     assert third.report.cache["briefings_reused"] == len(third.report.stories) - 1
 
@@ -304,7 +296,7 @@ def test_rerun_reuses_grouped_and_briefed_work(tmp_path: Path) -> None:
     edited = [*base]
     edited[0] = article("e1", "الرياض", BLAST[0].title, BLAST[0].text + " وفتحت الجهات المختصة تحقيقا.")
     fourth_runner = CountingRunner()
-    run_daily(_feed(tmp_path / "d.jsonl", edited), date(2024, 5, 12), UTC, out, fourth_runner, cache_dir=cache)
+    run_daily(write_feed(tmp_path / "d.jsonl", edited), date(2024, 5, 12), UTC, out, fourth_runner, cache_dir=cache)
     assert any("e1" in story for story in fourth_runner.briefed)
 
 
@@ -314,7 +306,7 @@ def test_a_briefing_cached_under_other_prompts_is_made_again(tmp_path: Path, mon
     folder = tmp_path / "prompts"
     shutil.copytree(Path(__file__).resolve().parents[1] / "prompts", folder)
     monkeypatch.setenv("MOJAZ_PROMPTS_DIR", str(folder))
-    feed, out, cache = _feed(tmp_path / "a.jsonl", day()), tmp_path / "out", tmp_path / "cache"
+    feed, out, cache = write_feed(tmp_path / "a.jsonl", day()), tmp_path / "out", tmp_path / "cache"
     run_daily(feed, date(2024, 5, 12), UTC, out, CountingRunner(), cache_dir=cache)
     unchanged = CountingRunner()
     run_daily(feed, date(2024, 5, 12), UTC, out, unchanged, cache_dir=cache)

@@ -150,15 +150,12 @@ def test_daily_runner_keeps_abstractive_summaries(trained_model_dir: Path, tmp_p
     assert any(a["summary"] in markdown for a in kept)
 
 
-def test_ctranslate2_gives_torchs_tokens_in_fp32(trained_model_dir: Path, tmp_path: Path) -> None:
-    """Beam 3, no repeated 3-grams, repetition penalty 1.0. With the product's penalty 3.0 they differ
-    (3 of 5 summit summaries), for the two reasons the next test pins down; CTranslate2 has no option for
-    either, so that setting is not portable."""
+def _ct2_and_torch(trained_model_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The trained tiny model in torch and converted to CTranslate2 (fp32), with the summit's inputs."""
     pytest.importorskip("ctranslate2")
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
     from app.model.ct2 import Ct2Generator, convert_to_ct2
-    from app.model.generation import GenerationSettings, generate_ids
     from app.model.preprocess import ArticlePreprocessor
 
     folder = tmp_path / "trained"
@@ -169,6 +166,16 @@ def test_ctranslate2_gives_torchs_tokens_in_fp32(trained_model_dir: Path, tmp_pa
                              compute_type="float32")
     prep = ArticlePreprocessor("")
     texts = [" ".join(prep.preprocess(s) for s in r.sentences) for r in summit_requests()]
+    return tokenizer, model, generator, texts
+
+
+def test_ctranslate2_gives_torchs_tokens_in_fp32(trained_model_dir: Path, tmp_path: Path) -> None:
+    """Beam 3, no repeated 3-grams, repetition penalty 1.0. With the product's penalty 3.0 they differ
+    (3 of 5 summit summaries), for the two reasons the next test pins down; CTranslate2 has no option for
+    either, so that setting is not portable."""
+    from app.model.generation import GenerationSettings, generate_ids
+
+    tokenizer, model, generator, texts = _ct2_and_torch(trained_model_dir, tmp_path)
     settings = GenerationSettings.from_prompts(max_new_tokens=48, batch_size=len(texts), repetition_penalty=1.0)
     theirs = generator.generate_ids(texts, settings, 512)
     ours = generate_ids(model, tokenizer(texts, truncation=True, max_length=512)["input_ids"],
@@ -187,23 +194,13 @@ def test_ctranslate2_penalises_only_generated_tokens(trained_model_dir: Path, tm
     (prompt_ignore_length=1) gives CTranslate2's tokens, the library's default does not. In beam search
     transformers moreover penalises log-probabilities, CTranslate2 logits before log-softmax (measured: a
     torch beam search with the penalty on logits of generated tokens gave CTranslate2's 5 of 5)."""
-    pytest.importorskip("ctranslate2")
     import torch
-    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, LogitsProcessorList
+    from transformers import LogitsProcessorList
     from transformers.generation.logits_process import RepetitionPenaltyLogitsProcessor
 
-    from app.model.ct2 import Ct2Generator, convert_to_ct2
     from app.model.generation import GenerationSettings
-    from app.model.preprocess import ArticlePreprocessor
 
-    folder = tmp_path / "trained"
-    shutil.copytree(trained_model_dir, folder)
-    tokenizer = AutoTokenizer.from_pretrained(folder)
-    model = AutoModelForSeq2SeqLM.from_pretrained(folder)
-    generator = Ct2Generator(convert_to_ct2(folder, "float32"), tokenizer, model.config, threads=1,
-                             compute_type="float32")
-    prep = ArticlePreprocessor("")
-    texts = [" ".join(prep.preprocess(s) for s in r.sentences) for r in summit_requests()]
+    tokenizer, model, generator, texts = _ct2_and_torch(trained_model_dir, tmp_path)
     settings = GenerationSettings.from_prompts(max_new_tokens=48, batch_size=len(texts), num_beams=1,
                                                 repetition_penalty=3.0)
     special = {tokenizer.pad_token_id, tokenizer.eos_token_id, tokenizer.bos_token_id}
