@@ -228,18 +228,15 @@ def _word_sets(article: Article) -> tuple[set[str], set[str]]:
 class HeadlineCoverage:
     """How much of one article's headline another article explains, with word weights from the whole day.
 
-    `day` (default: `articles`) is every article of the day the weights are counted over, opinion included,
-    so that setting columns aside does not change how rare a word is."""
+    The weights are counted over every article of `day`, opinion included, so that setting columns aside does
+    not change how rare a word is; the compared articles are `day[rows]` (default: all of them)."""
 
-    def __init__(self, articles: Sequence[Article], day: Sequence[Article] | None = None) -> None:
-        self.sets = [_word_sets(a) for a in articles]
-        day_sets = self.sets if day is None else [_word_sets(a) for a in day]
+    def __init__(self, day: Sequence[Article], rows: Sequence[int] | None = None) -> None:
+        day_sets = [_word_sets(a) for a in day]
+        self.sets = day_sets if rows is None else [day_sets[i] for i in rows]
         frequency = Counter(t for _, words in day_sets for t in words)
         total = len(day_sets) + 1
         self.weight = {t: float(np.log(total / (n + 1))) + 1e-9 for t, n in frequency.items()}
-        for _, words in self.sets:  # an article outside `day` may hold a word the day lacks
-            for t in words:
-                self.weight.setdefault(t, float(np.log(total)) + 1e-9)
 
     def among(self, rows: Sequence[int]) -> np.ndarray:
         """coverage[a, b] for rows[a], rows[b]: the share of the first's headline, weighted by inverse
@@ -481,7 +478,7 @@ def group_stories(
     labels = cluster_labels(matrix, threshold, method)
     timings["cluster"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    coverage = HeadlineCoverage(articles, day)
+    coverage = HeadlineCoverage(day, news_rows)
     parts: list[np.ndarray] = []
     for label in np.unique(labels):
         rows = np.flatnonzero(labels == label)

@@ -26,6 +26,8 @@ import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -112,7 +114,7 @@ def _clash(point: list[Figure], other: list[Figure]) -> list[tuple[Figure, Figur
     return pairs
 
 
-def _marked(text: str, vocabulary: set[str]) -> set[str]:
+def _marked(text: str, vocabulary: frozenset[str]) -> set[str]:
     """The words of the text (a leading و/ف/ب/ل allowed) that are in the vocabulary."""
     found = set()
     for word in words(text):
@@ -123,30 +125,45 @@ def _marked(text: str, vocabulary: set[str]) -> set[str]:
     return found
 
 
-def _vocabulary(context: dict, key: str) -> set[str]:
-    return {normalize(w) for w in context[key]}
+@dataclass(frozen=True)
+class _FigureContext:
+    attribution: frozenset[str]
+    times: frozenset[str]
+    rise: frozenset[str]
+    fall: frozenset[str]
+    attribution_words: int
 
 
-def _bodies(text: str, context: dict) -> set[str]:
+@lru_cache(maxsize=8)
+def _figure_context(folder: Path) -> _FigureContext:
+    """prompts/figure_context.toml, normalized once per prompts folder (not once per compared sentence)."""
+    raw = prompts.toml("figure_context.toml")
+
+    def vocabulary(key: str) -> frozenset[str]:
+        return frozenset(normalize(w) for w in raw[key])
+
+    return _FigureContext(vocabulary("attribution"), vocabulary("times"), vocabulary("rise"), vocabulary("fall"),
+                          int(raw["attribution_words"]))
+
+
+def _bodies(text: str, context: _FigureContext) -> set[str]:
     """Content stems of the words right after an attribution cue: who gives the figure."""
-    cues = _vocabulary(context, "attribution")
-    times = _vocabulary(context, "times")
     tokens = words(text)
     named: set[str] = set()
     for i, word in enumerate(tokens):
-        if word in cues or (word[:1] in _CLITICS and word[1:] in cues):
-            after = [w for w in tokens[i + 1 : i + 1 + int(context["attribution_words"])] if w not in times]
+        if word in context.attribution or (word[:1] in _CLITICS and word[1:] in context.attribution):
+            after = [w for w in tokens[i + 1 : i + 1 + context.attribution_words] if w not in context.times]
             named.update(t for t in content_terms(" ".join(after)) if not t[0].isdigit())
     return named
 
 
 def _other_context(mine: str, theirs: str) -> bool:
     """Whether two sentences give their figures for different bodies, times or movements (not a conflict)."""
-    context = prompts.toml("figure_context.toml")
+    context = _figure_context(prompts.prompts_dir())
     bodies = _bodies(mine, context), _bodies(theirs, context)
-    times = _vocabulary(context, "times")
+    times = context.times
     when = _marked(mine, times), _marked(theirs, times)
-    rise, fall = _vocabulary(context, "rise"), _vocabulary(context, "fall")
+    rise, fall = context.rise, context.fall
     moves = [("rise" if _marked(t, rise) else "") + ("fall" if _marked(t, fall) else "") for t in (mine, theirs)]
     return (
         (all(bodies) and not bodies[0] & bodies[1])

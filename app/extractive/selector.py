@@ -113,17 +113,6 @@ def score_sentences(
     return SentenceScores(sentences, similarity, scores, support, context, event, importance)
 
 
-def _is_whole(text: str, min_words: int) -> bool:
-    """min_words words or more (punctuation is not a word), and not one piece of a quotation split in two
-    (a closing quote without its opening one, or the reverse)."""
-    return (
-        len(words(text)) >= min_words
-        and text.count('"') % 2 == 0
-        and text.count("«") == text.count("»")
-        and text.count("“") == text.count("”")
-    )
-
-
 def _term_key(term: str) -> str:
     """A term as leads are compared: «لربط» and «ربط», «كهرباء» and «كهربائي» are one."""
     if term.startswith("ل") and len(term) >= 4:
@@ -155,11 +144,12 @@ def main_outcome_leads(sentences: list[Sentence], leads: np.ndarray, share: floa
 
 
 def _whole_sentences(sentences: list[Sentence], min_words: int) -> np.ndarray | None:
-    """The sentences that may become key points (fragments make poor ones: a paragraph cut at a comma, a line
-    of a list, «حيث…»); None (all) when none is whole."""
+    """The sentences that may become key points: min_words words or more (punctuation is not a word) that
+    read as a whole sentence (not a piece of a quotation split in two, a paragraph cut at a comma, a line of a
+    list, «حيث…»); None (all) when none is whole."""
     whole = np.array(
         [
-            _is_whole(s.text, min_words)
+            len(words(s.text)) >= min_words
             and reads_whole(s.text, previous.text if previous and previous.article_index == s.article_index else None)
             for previous, s in zip([None, *sentences[:-1]], sentences, strict=True)
         ],
