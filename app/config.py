@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     # (gunicorn sets it so the model loads once in the master before fork).
     model_load: Literal["background", "sync"] = "background"
     log_level: str = "INFO"
+    # Daily: the meaning check's e5-small in torch; auto = bf16 on CPUs with AMX, else fp32 (app/daily/e5_torch.py).
+    meaning_numerics: Literal["auto", "bf16", "fp32"] = "auto"
     # The daily reports folder (`python -m app daily ... --out DIR`) served under /daily/; "" serves none.
     reports_dir: str = ""
 

