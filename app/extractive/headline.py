@@ -11,14 +11,15 @@ import numpy as np
 from app import prompts
 from app.briefing import Headline
 from app.documents import Document, Sentence, content_terms
-from app.extractive.article_summary import compress
 from app.extractive.focus import cue_scores
 from app.extractive.selector import KeySentence, SentenceScores, scaled_to_max
 from app.extractive.vectors import SentenceSpace
+from app.text.clauses import main_clause
 from app.text.clean import is_boilerplate
 from app.text.normalize import has_arabic
 
 HEADLINE_MAX_WORDS = 25
+HEADLINE_MIN_WORDS = 8
 
 
 def _words(text: str) -> int:
@@ -48,7 +49,7 @@ def choose_headline(documents: list[Document], key_sentences: list[KeySentence],
     if not titles:
         outcomes = sorted([k for k in key_sentences if not k.context] or key_sentences, key=lambda k: -k.score)
         for k in outcomes:
-            if text := compress(k.sentence.text, max_words=HEADLINE_MAX_WORDS):
+            if text := main_clause(k.sentence.text, HEADLINE_MAX_WORDS, HEADLINE_MIN_WORDS):
                 return Headline(text=text, sources=[documents[i].article.id for i in k.sources])
         top = outcomes[0]
         return Headline(text=top.sentence.text, sources=[documents[i].article.id for i in top.sources])
