@@ -6,6 +6,14 @@ counts the decoder start token (</s>, also end-of-sequence for BART/MBart models
 tokens and, in beam search, penalises log-probabilities; CTranslate2 penalises only generated tokens,
 on logits before log-softmax. With the product's 3.0, 3 of 5 summit summaries differ.
 
+Why no option reproduces it (ctranslate2 4.8.5): Translator.translate_batch takes no logits processor
+(its `callback` runs in greedy search only, sees each chosen token and can only stop decoding); the
+penalty is a built-in processor that BeamSearch::search (src/decoding.cc) runs on the raw logits before
+LogSoftMax, over the sequence chosen so far, which never holds the decoder start token: for these models
+the converter writes "decoder_start_token": null, so the first target_prefix token is the start token
+(without it: "One input has no decoder start token"), and a second </s> in the prefix is decoder input
+transformers never sees (0 of 5 summit summaries then match).
+
 Used when the model folder holds a converted copy in ct2/ (`scripts/download_model.py --ct2`) and the
 ctranslate2 package is installed; the tokenizer, preprocessing, chunking, guard and cache stay the same.
 """
