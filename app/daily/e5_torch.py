@@ -75,7 +75,7 @@ def build_tokenizer(bundle: E5Bundle) -> Any:
     """The model's SentencePiece unigram tokenizer, by the sentencepiece library (its Viterbi, its unknown
     penalty), from a model description built of the bundle's vocabulary and scores. Normalization is the
     bundle's character map, applied before (`TorchE5.token_ids`), so sentencepiece's own is "identity".
-    (The `tokenizers` library's Unigram gives the same ids but holds 250 MB for this vocabulary; this 60 MB.)"""
+    (The `tokenizers` library's Unigram gives the same ids but holds 255 MB for this vocabulary; this 75 MB.)"""
     import sentencepiece
     from sentencepiece import sentencepiece_model_pb2 as proto
 
