@@ -23,7 +23,9 @@ search drops an article from the batch once it has ended (and tells the processo
 Every way uses beam 3, repetition penalty 3.0, no repeated 3-grams (prompts/generation.toml), the same
 inputs and the same drawn lengths, and runs in its own process (its peak RSS is its own). Threads: torch's
 default for the card (printed), app/model/threads.py for every batched way (printed). --repeat N runs
-every way N times, interleaved, and shows the median. Wrap timed runs in `flock /tmp/mojaz-bench.lock`.
+every way N times, interleaved, and shows the median. --warm K times K calls after an untimed first one in
+each process (a running service's case; the default times the first call). Wrap timed runs in
+`flock /tmp/mojaz-bench.lock`.
 
     flock /tmp/mojaz-bench.lock .venv/bin/python scripts/bench_model.py --repeat 3
     .venv/bin/python scripts/bench_model.py --articles 3 --ways lib-fp32,mojaz-fp32     # quick look
@@ -150,6 +152,25 @@ def set_threads() -> int:
     return torch.get_num_threads()
 
 
+WARM_CALLS = 0  # --warm: calls timed after one untimed call (a running service's case); 0: the first call
+
+
+def timed(call) -> tuple[float, list]:
+    """Seconds of `call()` and its output: the first call, or with --warm K the median of K calls after
+    one untimed call (each warm call gets fresh logits processors, as a new request does)."""
+    if WARM_CALLS <= 0:
+        return _once(call)
+    call()
+    results = [_once(call) for _ in range(WARM_CALLS)]
+    return statistics.median(seconds for seconds, _ in results), results[-1][1]
+
+
+def _once(call) -> tuple[float, list]:
+    started = time.perf_counter()
+    outputs = call()
+    return time.perf_counter() - started, outputs
+
+
 def run_card(count: int) -> dict:
     import torch
 
@@ -157,14 +178,18 @@ def run_card(count: int) -> dict:
     loaded = rss_mib()
     inputs, lengths = articles(count)
     kwargs = library_kwargs(count)
-    started = time.perf_counter()
-    outputs = []
-    for ids, length in zip(inputs, lengths, strict=True):
-        with torch.no_grad():  # what the card's pipeline did
-            generated = model.generate(input_ids=torch.tensor([ids]), logits_processor=stop_at([length]), **kwargs)
-        outputs.append(generated[0].tolist())
-    return {"seconds": time.perf_counter() - started, "threads": torch.get_num_threads(), "outputs": outputs,
-            "load_peak_mib": loaded}
+
+    def call() -> list:
+        outputs = []
+        for ids, length in zip(inputs, lengths, strict=True):
+            with torch.no_grad():  # what the card's pipeline did
+                generated = model.generate(input_ids=torch.tensor([ids]), logits_processor=stop_at([length]),
+                                           **kwargs)
+            outputs.append(generated[0].tolist())
+        return outputs
+
+    seconds, outputs = timed(call)
+    return {"seconds": seconds, "threads": torch.get_num_threads(), "outputs": outputs, "load_peak_mib": loaded}
 
 
 def run_library(count: int, numerics: str) -> dict:
@@ -189,12 +214,14 @@ def run_library(count: int, numerics: str) -> dict:
     mask = (ids != PAD).long()
     autocast = (torch.autocast("cpu", dtype=torch.bfloat16) if numerics == "autocast"
                 else contextlib.nullcontext())
-    started = time.perf_counter()
-    with torch.inference_mode(), autocast:
-        generated = model.generate(input_ids=ids, attention_mask=mask, logits_processor=stop_at(lengths),
-                                   **library_kwargs(count))
-    return {"seconds": time.perf_counter() - started, "threads": threads, "outputs": generated.tolist(),
-            "load_peak_mib": loaded}
+
+    def call() -> list:
+        with torch.inference_mode(), autocast:
+            return model.generate(input_ids=ids, attention_mask=mask, logits_processor=stop_at(lengths),
+                                  **library_kwargs(count)).tolist()
+
+    seconds, outputs = timed(call)
+    return {"seconds": seconds, "threads": threads, "outputs": outputs, "load_peak_mib": loaded}
 
 
 def run_mojaz(count: int, numerics: str | None = None) -> dict:
@@ -210,11 +237,14 @@ def run_mojaz(count: int, numerics: str | None = None) -> dict:
     model = load_model(str(model_folder()), chosen)
     loaded = rss_mib()
     inputs, lengths = articles(count)
-    model.generate = functools.partial(model.generate, logits_processor=stop_at(lengths))
-    started = time.perf_counter()
-    outputs = generate_ids(model, inputs, PAD, generation_settings(count))
-    return {"seconds": time.perf_counter() - started, "threads": threads, "numerics": chosen, "outputs": outputs,
-            "load_peak_mib": loaded}
+    generate = model.generate
+
+    def call() -> list:
+        model.generate = functools.partial(generate, logits_processor=stop_at(lengths))
+        return generate_ids(model, inputs, PAD, generation_settings(count))
+
+    seconds, outputs = timed(call)
+    return {"seconds": seconds, "threads": threads, "numerics": chosen, "outputs": outputs, "load_peak_mib": loaded}
 
 
 # way -> (function, keyword arguments, numerics, what it is)
@@ -234,7 +264,9 @@ WAYS: dict[str, tuple] = {
 DEFAULT_WAYS = list(WAYS)
 
 
-def child(way: str, count: int) -> None:
+def child(way: str, count: int, warm: int = 0) -> None:
+    global WARM_CALLS
+    WARM_CALLS = warm
     function, kwargs, _, _ = WAYS[way]
     result = function(count, **kwargs)
     outputs = result.pop("outputs")
@@ -249,8 +281,8 @@ def child(way: str, count: int) -> None:
     print(json.dumps(result))
 
 
-def measure(way: str, count: int) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--child", way, "--articles", str(count)],
+def measure(way: str, count: int, warm: int = 0) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--child", way, "--articles", str(count), "--warm", str(warm)],
                           capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
@@ -263,10 +295,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ways", default=",".join(DEFAULT_WAYS), help=f"comma-separated, from: {', '.join(WAYS)}")
     parser.add_argument("--repeat", type=int, default=1,
                         help="rounds (each way once per round, in its own process); the median is shown")
+    parser.add_argument("--warm", type=int, default=0,
+                        help="time K calls after one untimed call in each process (median; a running service's "
+                             "case) instead of the first call")
     parser.add_argument("--child", choices=sorted(WAYS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child(args.child, args.articles)
+        child(args.child, args.articles, args.warm)
         return 0
 
     ways = [w for w in args.ways.split(",") if w]
@@ -277,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     runs: dict[str, list[dict]] = {way: [] for way in ways}
     for round_ in range(max(1, args.repeat)):
         for way in ways:  # interleaved, so a burst of load elsewhere hits every way alike
-            runs[way].append(measure(way, args.articles))
+            runs[way].append(measure(way, args.articles, args.warm))
             print(f"round {round_ + 1} {way}: {json.dumps(runs[way][-1])}", file=sys.stderr)
 
     import torch
@@ -287,10 +322,12 @@ def main(argv: list[str] | None = None) -> int:
     n = args.articles
     inputs, lengths = articles(n)
     caps = cpu_capabilities()
+    when = f"the median of {args.warm} warm calls" if args.warm > 0 else "its first call"
     flags = [f for f in ("avx512_vnni", "avx512_bf16", "amx_bf16", "amx_int8") if caps.get(f)]
     print(f"\n{n} articles, inputs {[len(i) for i in inputs]} tokens, summaries {lengths} new tokens "
           f"(drawn from {SUMMARY_TOKENS[0]}-{SUMMARY_TOKENS[1]}), beam {BEAMS}; median of {max(1, args.repeat)} "
-          f"run(s), each in its own process. torch {torch.__version__}, CPU flags: {', '.join(flags) or 'none'}; "
+          f"run(s), each in its own process, each timing {when}. torch {torch.__version__}, "
+          f"CPU flags: {', '.join(flags) or 'none'}; "
           f"auto = {resolve_numerics('auto')} (native bf16: {native_bf16()})\n")
     print("| way | what | numerics | threads | total s (min-max) | peak RSS MiB: load / run | tokens | vs lib-fp32 |")
     print("| --- | --- | --- | ---: | ---: | ---: | --- | ---: |")
