@@ -24,11 +24,14 @@ Every way uses beam 3, repetition penalty 3.0, no repeated 3-grams (prompts/gene
 inputs and the same drawn lengths, and runs in its own process (its peak RSS is its own). Threads: torch's
 default for the card (printed), app/model/threads.py for every batched way (printed). --repeat N runs
 every way N times, interleaved, and shows the median. --warm K times K calls after an untimed first one in
-each process (a running service's case; the default times the first call). Wrap timed runs in
+each process (a running service's case; the default times the first call). --pair A,B loads two ways in
+one process and alternates their calls: the ratio per pair of calls, which holds when the machine's speed
+drifts between minutes (separate processes' medians do not). Wrap timed runs in
 `flock /tmp/mojaz-bench.lock`.
 
     flock /tmp/mojaz-bench.lock .venv/bin/python scripts/bench_model.py --repeat 3
     .venv/bin/python scripts/bench_model.py --articles 3 --ways lib-fp32,mojaz-fp32     # quick look
+    flock /tmp/mojaz-bench.lock .venv/bin/python scripts/bench_model.py --pair lib-bf16,mojaz-bf16 --calls 9
 """
 
 from __future__ import annotations
@@ -171,7 +174,7 @@ def _once(call) -> tuple[float, list]:
     return time.perf_counter() - started, outputs
 
 
-def run_card(count: int) -> dict:
+def prepare_card(count: int) -> dict:
     import torch
 
     model = load()
@@ -188,11 +191,10 @@ def run_card(count: int) -> dict:
             outputs.append(generated[0].tolist())
         return outputs
 
-    seconds, outputs = timed(call)
-    return {"seconds": seconds, "threads": torch.get_num_threads(), "outputs": outputs, "load_peak_mib": loaded}
+    return {"call": call, "threads": torch.get_num_threads(), "load_peak_mib": loaded}
 
 
-def run_library(count: int, numerics: str) -> dict:
+def prepare_library(count: int, numerics: str) -> dict:
     """transformers' batched generate, with the library's own quantization for int8 / bf16."""
     import contextlib
     import warnings
@@ -220,11 +222,10 @@ def run_library(count: int, numerics: str) -> dict:
             return model.generate(input_ids=ids, attention_mask=mask, logits_processor=stop_at(lengths),
                                   **library_kwargs(count)).tolist()
 
-    seconds, outputs = timed(call)
-    return {"seconds": seconds, "threads": threads, "outputs": outputs, "load_peak_mib": loaded}
+    return {"call": call, "threads": threads, "load_peak_mib": loaded}
 
 
-def run_mojaz(count: int, numerics: str | None = None) -> dict:
+def prepare_mojaz(count: int, numerics: str | None = None) -> dict:
     """The product's load (app/model/loader.py: load_model) and forward step (generate_ids)."""
     import functools
 
@@ -243,23 +244,22 @@ def run_mojaz(count: int, numerics: str | None = None) -> dict:
         model.generate = functools.partial(generate, logits_processor=stop_at(lengths))
         return generate_ids(model, inputs, PAD, generation_settings(count))
 
-    seconds, outputs = timed(call)
-    return {"seconds": seconds, "threads": threads, "numerics": chosen, "outputs": outputs, "load_peak_mib": loaded}
+    return {"call": call, "threads": threads, "numerics": chosen, "load_peak_mib": loaded}
 
 
 # way -> (function, keyword arguments, numerics, what it is)
 WAYS: dict[str, tuple] = {
-    "card": (run_card, {}, "fp32", "model card: one article at a time, fp32"),
-    "lib-fp32": (run_library, {"numerics": "fp32"}, "fp32", "library batched generate, fp32"),
-    "lib-int8": (run_library, {"numerics": "int8"}, "int8", "library batched, torch.ao dynamic int8"),
-    "lib-bf16": (run_library, {"numerics": "bf16"}, "bf16", "library batched, loaded in bf16"),
-    "lib-autocast": (run_library, {"numerics": "autocast"}, "bf16", "library batched, fp32 under bf16 autocast"),
-    "mojaz-fp32": (run_mojaz, {"numerics": "fp32"}, "fp32", "Mojaz, fp32"),
-    "mojaz-int8": (run_mojaz, {"numerics": "int8"}, "int8", "Mojaz, int8 dynamic quantization"),
-    "mojaz-bf16": (run_mojaz, {"numerics": "bf16"}, "bf16", "Mojaz, bf16"),
-    "mojaz-bf16-int8": (run_mojaz, {"numerics": "bf16-int8"}, "bf16-int8",
+    "card": (prepare_card, {}, "fp32", "model card: one article at a time, fp32"),
+    "lib-fp32": (prepare_library, {"numerics": "fp32"}, "fp32", "library batched generate, fp32"),
+    "lib-int8": (prepare_library, {"numerics": "int8"}, "int8", "library batched, torch.ao dynamic int8"),
+    "lib-bf16": (prepare_library, {"numerics": "bf16"}, "bf16", "library batched, loaded in bf16"),
+    "lib-autocast": (prepare_library, {"numerics": "autocast"}, "bf16", "library batched, fp32 under bf16 autocast"),
+    "mojaz-fp32": (prepare_mojaz, {"numerics": "fp32"}, "fp32", "Mojaz, fp32"),
+    "mojaz-int8": (prepare_mojaz, {"numerics": "int8"}, "int8", "Mojaz, int8 dynamic quantization"),
+    "mojaz-bf16": (prepare_mojaz, {"numerics": "bf16"}, "bf16", "Mojaz, bf16"),
+    "mojaz-bf16-int8": (prepare_mojaz, {"numerics": "bf16-int8"}, "bf16-int8",
                         "Mojaz, bf16 with int8 per-step decoder linears"),
-    "mojaz": (run_mojaz, {}, "auto", "Mojaz default, numerics auto"),
+    "mojaz": (prepare_mojaz, {}, "auto", "Mojaz default, numerics auto"),
 }
 DEFAULT_WAYS = list(WAYS)
 
@@ -269,16 +269,44 @@ def child(way: str, count: int, warm: int = 0) -> None:
     WARM_CALLS = warm
     function, kwargs, _, _ = WAYS[way]
     result = function(count, **kwargs)
-    outputs = result.pop("outputs")
+    result["seconds"], outputs = timed(result.pop("call"))
     result["new_tokens"] = [sum(1 for t in row[1:] if t not in (PAD, EOS)) for row in outputs]
-    # A fingerprint of the tokens, trailing padding removed, to compare ways with.
+    result["tokens"] = fingerprint(outputs)
+    result["peak_rss_mib"] = rss_mib()
+    print(json.dumps(result))
+
+
+def fingerprint(outputs: list) -> str:
+    """A fingerprint of the tokens, trailing padding removed, to compare ways with."""
     rows = [list(row) for row in outputs]
     for row in rows:
         while row and row[-1] == PAD:
             row.pop()
-    result["tokens"] = hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:12]
-    result["peak_rss_mib"] = rss_mib()
-    print(json.dumps(result))
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:12]
+
+
+def paired(library: str, ours: str, count: int, calls: int) -> int:
+    """Both ways loaded in one process, their calls alternated after one untimed call each: each pair of
+    calls meets the same machine, so the ratio holds when this machine's speed drifts between minutes (it
+    does here, by up to 2x), where separate processes' medians do not."""
+    prepared = {way: WAYS[way][0](count, **WAYS[way][1]) for way in (library, ours)}
+    for entry in prepared.values():
+        entry["call"]()
+    seconds: dict[str, list[float]] = {library: [], ours: []}
+    tokens: dict[str, str] = {}
+    for _ in range(calls):
+        for way, entry in prepared.items():
+            took, outputs = _once(entry["call"])
+            seconds[way].append(took)
+            tokens[way] = fingerprint(outputs)
+    ratios = sorted(a / b for a, b in zip(seconds[library], seconds[ours], strict=True))
+    print("| library way vs Mojaz way | threads | pairs of calls | median s: library / Mojaz "
+          "| ratio per pair: median (min-max) | tokens |\n| --- | ---: | ---: | ---: | ---: | --- |")
+    print(f"| {library} vs {ours} | {prepared[ours]['threads']} | {calls} | "
+          f"{statistics.median(seconds[library]):.2f} / {statistics.median(seconds[ours]):.2f} | "
+          f"**{statistics.median(ratios):.2f}x** ({ratios[0]:.2f}-{ratios[-1]:.2f}) | "
+          f"{'same' if tokens[library] == tokens[ours] else f'{tokens[library]} / {tokens[ours]}'} |")
+    return 0
 
 
 def measure(way: str, count: int, warm: int = 0) -> dict:
@@ -298,11 +326,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warm", type=int, default=0,
                         help="time K calls after one untimed call in each process (median; a running service's "
                              "case) instead of the first call")
+    parser.add_argument("--pair", metavar="LIBRARY_WAY,MOJAZ_WAY",
+                        help="both ways in one process, calls alternated (--calls pairs): the ratio per pair")
+    parser.add_argument("--calls", type=int, default=9, help="pairs of calls for --pair")
     parser.add_argument("--child", choices=sorted(WAYS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(args.child, args.articles, args.warm)
         return 0
+    if args.pair:
+        pair = args.pair.split(",")
+        if len(pair) != 2 or any(way not in WAYS for way in pair):
+            parser.error(f"--pair takes two ways, from: {', '.join(WAYS)}")
+        model_folder()
+        return paired(pair[0], pair[1], args.articles, max(1, args.calls))
 
     ways = [w for w in args.ways.split(",") if w]
     unknown = [w for w in ways if w not in WAYS]
