@@ -464,13 +464,6 @@ def group_stories(
     if not articles:
         return Grouping(stories=[], singles=[], opinion=opinion)
     warnings: list[str] = []
-    embedder: Embedder | None = None
-    if meaning is True:
-        embedder = default_embedder()
-        if embedder is None:
-            warnings.append("meaning check unavailable (e5-small could not be loaded): stories grouped by words only")
-    elif meaning is not False:
-        embedder = meaning
     day_matrix, vocabulary = _vectorize(day, title_weight, lead_words, max_df_share)
     matrix = day_matrix[news_rows]
     timings["words"] = time.perf_counter() - mark
@@ -489,6 +482,13 @@ def group_stories(
         parts.extend(rows[sub == part] for part in np.unique(sub))
     timings["headline_check"] = time.perf_counter() - mark
     mark = time.perf_counter()
+    embedder: Embedder | None = None
+    if meaning is True:
+        embedder = default_embedder()  # loading it (torch, 3-5 s) counts in the meaning check's time
+        if embedder is None:
+            warnings.append("meaning check unavailable (e5-small could not be loaded): stories grouped by words only")
+    elif meaning is not False:
+        embedder = meaning
     parts, embedded = _split_parts(
         articles, matrix, parts, embedder, min_similarity, cache, sure_word_similarity, opening_words
     )
