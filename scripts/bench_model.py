@@ -155,16 +155,13 @@ def set_threads() -> int:
     return torch.get_num_threads()
 
 
-WARM_CALLS = 0  # --warm: calls timed after one untimed call (a running service's case); 0: the first call
-
-
-def timed(call) -> tuple[float, list]:
-    """Seconds of `call()` and its output: the first call, or with --warm K the median of K calls after
-    one untimed call (each warm call gets fresh logits processors, as a new request does)."""
-    if WARM_CALLS <= 0:
+def timed(call, warm: int = 0) -> tuple[float, list]:
+    """Seconds of `call()` and its output: the first call, or with warm = K (--warm) the median of K calls
+    after one untimed call (each warm call gets fresh logits processors, as a new request does)."""
+    if warm <= 0:
         return _once(call)
     call()
-    results = [_once(call) for _ in range(WARM_CALLS)]
+    results = [_once(call) for _ in range(warm)]
     return statistics.median(seconds for seconds, _ in results), results[-1][1]
 
 
@@ -265,11 +262,9 @@ DEFAULT_WAYS = list(WAYS)
 
 
 def child(way: str, count: int, warm: int = 0) -> None:
-    global WARM_CALLS
-    WARM_CALLS = warm
     function, kwargs, _, _ = WAYS[way]
     result = function(count, **kwargs)
-    result["seconds"], outputs = timed(result.pop("call"))
+    result["seconds"], outputs = timed(result.pop("call"), warm)
     result["new_tokens"] = [sum(1 for t in row[1:] if t not in (PAD, EOS)) for row in outputs]
     result["tokens"] = fingerprint(outputs)
     result["peak_rss_mib"] = rss_mib()
