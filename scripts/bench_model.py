@@ -26,7 +26,8 @@ default for the card (printed), app/model/threads.py for every batched way (prin
 every way N times, interleaved, and shows the median. --warm K times K calls after an untimed first one in
 each process (a running service's case; the default times the first call). --pair A,B loads two ways in
 one process and alternates their calls: the ratio per pair of calls, which holds when the machine's speed
-drifts between minutes (separate processes' medians do not). Wrap timed runs in
+drifts between minutes (separate processes' medians do not), and the encoder's seconds in each call, so
+the ratio of the rest (the decoding) shows too. Wrap timed runs in
 `flock /tmp/mojaz-bench.lock`.
 
     flock /tmp/mojaz-bench.lock .venv/bin/python scripts/bench_model.py --repeat 3
@@ -188,7 +189,7 @@ def prepare_card(count: int) -> dict:
             outputs.append(generated[0].tolist())
         return outputs
 
-    return {"call": call, "threads": torch.get_num_threads(), "load_peak_mib": loaded}
+    return {"call": call, "threads": torch.get_num_threads(), "load_peak_mib": loaded, "model": model}
 
 
 def prepare_library(count: int, numerics: str) -> dict:
@@ -219,7 +220,7 @@ def prepare_library(count: int, numerics: str) -> dict:
             return model.generate(input_ids=ids, attention_mask=mask, logits_processor=stop_at(lengths),
                                   **library_kwargs(count)).tolist()
 
-    return {"call": call, "threads": threads, "load_peak_mib": loaded}
+    return {"call": call, "threads": threads, "load_peak_mib": loaded, "model": model}
 
 
 def prepare_mojaz(count: int, numerics: str | None = None) -> dict:
@@ -241,7 +242,7 @@ def prepare_mojaz(count: int, numerics: str | None = None) -> dict:
         model.generate = functools.partial(generate, logits_processor=stop_at(lengths))
         return generate_ids(model, inputs, PAD, generation_settings(count))
 
-    return {"call": call, "threads": threads, "numerics": chosen, "load_peak_mib": loaded}
+    return {"call": call, "threads": threads, "numerics": chosen, "load_peak_mib": loaded, "model": model}
 
 
 # way -> (function, keyword arguments, numerics, what it is)
@@ -283,25 +284,55 @@ def fingerprint(outputs: list) -> str:
 def paired(library: str, ours: str, count: int, calls: int) -> int:
     """Both ways loaded in one process, their calls alternated after one untimed call each: each pair of
     calls meets the same machine, so the ratio holds when this machine's speed drifts between minutes (it
-    does here, by up to 2x), where separate processes' medians do not."""
+    does here, by up to 2x), where separate processes' medians do not. The encoder's share of each call
+    is timed too (its forward wrapped): the ratio of the rest is the decoding's."""
     prepared = {way: WAYS[way][0](count, **WAYS[way][1]) for way in (library, ours)}
+    encoder = {way: encoder_clock(entry["model"]) for way, entry in prepared.items()}
     for entry in prepared.values():
         entry["call"]()
     seconds: dict[str, list[float]] = {library: [], ours: []}
+    encoding: dict[str, list[float]] = {library: [], ours: []}
     tokens: dict[str, str] = {}
     for _ in range(calls):
         for way, entry in prepared.items():
+            encoder[way][0] = 0.0
             took, outputs = _once(entry["call"])
             seconds[way].append(took)
+            encoding[way].append(encoder[way][0])
             tokens[way] = fingerprint(outputs)
     ratios = sorted(a / b for a, b in zip(seconds[library], seconds[ours], strict=True))
+    rest = statistics.median(
+        (a - x) / (b - y)
+        for a, x, b, y in zip(seconds[library], encoding[library], seconds[ours], encoding[ours], strict=True))
     print("| library way vs Mojaz way | threads | pairs of calls | median s: library / Mojaz "
-          "| ratio per pair: median (min-max) | tokens |\n| --- | ---: | ---: | ---: | ---: | --- |")
+          "| ratio per pair: median (min-max) | encoder s: library / Mojaz | the rest: ratio | tokens |\n"
+          "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     print(f"| {library} vs {ours} | {prepared[ours]['threads']} | {calls} | "
           f"{statistics.median(seconds[library]):.2f} / {statistics.median(seconds[ours]):.2f} | "
           f"**{statistics.median(ratios):.2f}x** ({ratios[0]:.2f}-{ratios[-1]:.2f}) | "
+          f"{statistics.median(encoding[library]):.2f} / {statistics.median(encoding[ours]):.2f} | {rest:.2f}x | "
           f"{'same' if tokens[library] == tokens[ours] else f'{tokens[library]} / {tokens[ours]}'} |")
     return 0
+
+
+def encoder_clock(model) -> list[float]:
+    """Wrap `model`'s encoder forward so that its seconds add up in the returned one-item list."""
+    import functools
+
+    encoder = model.get_encoder()
+    forward = encoder.forward
+    clock = [0.0]
+
+    @functools.wraps(forward)  # generate reads the encoder's signature
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return forward(*args, **kwargs)
+        finally:
+            clock[0] += time.perf_counter() - started
+
+    encoder.forward = timed
+    return clock
 
 
 def measure(way: str, count: int, warm: int = 0) -> dict:
