@@ -96,10 +96,10 @@ class _ArticleBeams:
                 inputs = model.prepare_inputs_for_generation(flat, next_sequence_length=1, **self.kwargs)
                 outputs = model(**inputs, return_dict=True)
             self.kwargs = model._update_model_kwargs_for_generation(outputs, self.kwargs, is_encoder_decoder=True)
-            # One pass from the last position's logits to fp32 log-probabilities (the library copies to fp32
-            # first; log_softmax's dtype converts the same way).
             # Reduced-precision logits tie often; their tokens are not claimed to be the library's (top_k.py).
             self.torch_ties = outputs.logits.dtype == torch.float32
+            # One pass from the last position's logits to fp32 log-probabilities (the library copies to fp32
+            # first; log_softmax's dtype converts the same way).
             log_probs = nn.functional.log_softmax(outputs.logits[:, -1, :], dim=-1, dtype=torch.float32)
             outputs = None
             log_probs = self.processors(flat, log_probs)
