@@ -265,6 +265,7 @@ DEFAULT_WAYS = list(WAYS)
 def child(way: str, count: int, warm: int = 0) -> None:
     function, kwargs, _, _ = WAYS[way]
     result = function(count, **kwargs)
+    result.pop("model")  # for --pair's encoder clock; not printable
     result["seconds"], outputs = timed(result.pop("call"), warm)
     result["new_tokens"] = [sum(1 for t in row[1:] if t not in (PAD, EOS)) for row in outputs]
     result["tokens"] = fingerprint(outputs)
