@@ -3,14 +3,16 @@
 The product (loaded as app/model/loader.py loads it, fp32) encodes each input alone, drops finished
 articles from the batch, keeps the cross-attention keys and values once per article, never reorders them
 and lets all of an article's beams attend in one call (app/model/beam_search.py, generation.py), with the
-decoder's per-step weights stored input-major (step_layout.py). Its tokens must be the tokens
+decoder's per-step weights stored input-major (step_layout.py), each decoding step in decoder_step.py
+(or, as for models other than MBart, through `model(...)`: both are tested). Its tokens must be the tokens
 transformers' own beam search gives one article at a time. The trained tiny model (tests/conftest.py:
 trained_model_dir) writes a different summary for every article and ends each early with end-of-sequence;
 the batch mixes a one-sentence input with whole articles, so most rows are padded, many of them a lot.
 Each of these bugs, applied by hand once, made the suite fail: (M1) no encoder padding mask in the folded
-cross-attention (the beam 4 test: padded positions now hold zeros, a smaller error than the padded
-batch's values); (M2) every article given the first article's cross-attention keys and values (all three);
-(M3) the finished-article bookkeeping not told which articles remain (all three).
+cross-attention (the beam 4 test through `model(...)`: padded positions then hold zeros, a smaller error
+than the padded batch's values); (M2) every article given the first article's cross-attention keys and
+values (both tests through `model(...)`); (M3) the finished-article bookkeeping not told which articles
+remain (all five). The decoder step's own bugs are listed in tests/test_model_decoder_step.py.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import torch
 
 from app.article_files import load_articles
 from app.documents import prepare
+from app.model import decoder_step
 from app.model.generation import FOLDED_ATTENTION, GenerationSettings, generate_ids
 from app.model.preprocess import ArticlePreprocessor
 
@@ -71,22 +74,33 @@ def content(ids: list[int]) -> list[int]:
     return [t for t in ids if t > 2]  # without <s>, <pad>, </s>
 
 
-@pytest.mark.parametrize(("beams", "length_penalty"), [(3, 1.0), (4, 2.0)])
-def test_batched_beam_search_gives_the_librarys_tokens(models, inputs, beams: int, length_penalty: float) -> None:
+@pytest.mark.parametrize(("beams", "length_penalty", "lean"), [(3, 1.0, True), (4, 2.0, True), (3, 1.0, False), (4, 2.0, False)])
+def test_batched_beam_search_gives_the_librarys_tokens(
+    models, inputs, beams: int, length_penalty: float, lean: bool, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """lean: each step in app/model/decoder_step.py (the product's path for MBart models); else through
+    model(...), the path of every other model."""
     tokenizer, ours, plain = models
+    if not lean:
+        monkeypatch.setattr(decoder_step, "supported", lambda model: False)
     settings = GenerationSettings(num_beams=beams, length_penalty=length_penalty, max_new_tokens=48,
                                   batch_size=len(inputs))
     lengths = sorted(map(len, inputs))
     assert lengths[0] * 4 < lengths[-1]  # the short rows of the batch are mostly padding
 
     rows: list[int] = []  # decoder rows per step: finished articles leave the batch
-    hook = ours.get_decoder().register_forward_pre_hook(
-        lambda _, args, kwargs: rows.append(kwargs["input_ids"].shape[0]), with_kwargs=True)
+    # The embeddings' layer norm runs once per decoding step, through model(...) or app/model/decoder_step.py.
+    hook = ours.get_decoder().layernorm_embedding.register_forward_pre_hook(
+        lambda _, args: rows.append(args[0].shape[0]))
+    forwards: list[int] = []  # calls of the decoder's own forward
+    through_forward = ours.get_decoder().register_forward_pre_hook(lambda _, args: forwards.append(1))
     try:
         got = generate_ids(ours, inputs, tokenizer.pad_token_id, settings)
     finally:
         hook.remove()
+        through_forward.remove()
     assert ours.config._attn_implementation == FOLDED_ATTENTION  # the product's path was taken
+    assert len(forwards) == (0 if lean else len(rows))
     assert rows[0] == len(inputs) * beams and len(set(rows)) > 2 and rows == sorted(rows, reverse=True)
     want = library_one_at_a_time(plain, tokenizer, inputs, settings)
     assert plain.config._attn_implementation == "sdpa"

@@ -16,6 +16,9 @@ beam bookkeeping (`_get_running_beams_for_next_iteration`, `_update_finished_bea
   an article attend to the same encoder output), and are never reordered; all of an article's beams
   attend to them in one call (app/model/generation.py: the folded attention). Only the self-attention
   cache follows the beams.
+- For MBart models (AraBART and this project's tiny models) each step's decoder runs in
+  app/model/decoder_step.py: the model's own modules and attention calls, without the masks, cache
+  objects and output classes `model(...)` builds every step (the same logits, bit for bit, tested).
 
 Anything this loop does not cover (sampling, several returned sequences, dict outputs, a decoder-only
 model) is handed to the library's own `_beam_search`. Tokens: identical to the library's (tests).
@@ -66,6 +69,7 @@ class _ArticleBeams:
         if self.per_article:  # the encoder mask too: the library builds it with the encoder output's rows
             encoder["last_hidden_state"] = encoder["last_hidden_state"][:: self.beams]
             model_kwargs["attention_mask"] = model_kwargs["attention_mask"][:: self.beams]
+        self.decoding_step = self._decoding_step(model, model_kwargs)
         self.cache = model_kwargs.get("past_key_values")
         if self.cache is None or not hasattr(self.cache, "self_attention_cache"):
             from transformers.cache_utils import DynamicCache, EncoderDecoderCache
@@ -89,19 +93,24 @@ class _ArticleBeams:
 
     def run(self) -> torch.LongTensor:
         model, cur_len = self.model, self.prompt_len
-        outputs = model._prefill(self.running[:, :, :cur_len].reshape(-1, cur_len), self.config, self.kwargs)
+        lean = self.decoding_step
+        if lean is None:
+            outputs = model._prefill(self.running[:, :, :cur_len].reshape(-1, cur_len), self.config, self.kwargs)
         while True:
             flat = self.running[:, :, :cur_len].reshape(-1, cur_len)
-            if outputs is None:
-                inputs = model.prepare_inputs_for_generation(flat, next_sequence_length=1, **self.kwargs)
-                outputs = model(**inputs, return_dict=True)
-            self.kwargs = model._update_model_kwargs_for_generation(outputs, self.kwargs, is_encoder_decoder=True)
+            if lean is not None:
+                logits = lean.step(flat[:, -1])
+            else:
+                if outputs is None:
+                    inputs = model.prepare_inputs_for_generation(flat, next_sequence_length=1, **self.kwargs)
+                    outputs = model(**inputs, return_dict=True)
+                self.kwargs = model._update_model_kwargs_for_generation(outputs, self.kwargs, is_encoder_decoder=True)
+                logits, outputs = outputs.logits[:, -1, :], None
             # Reduced-precision logits tie often; their tokens are not claimed to be the library's (top_k.py).
-            self.torch_ties = outputs.logits.dtype == torch.float32
+            self.torch_ties = logits.dtype == torch.float32
             # One pass from the last position's logits to fp32 log-probabilities (the library copies to fp32
             # first; log_softmax's dtype converts the same way).
-            log_probs = nn.functional.log_softmax(outputs.logits[:, -1, :], dim=-1, dtype=torch.float32)
-            outputs = None
+            log_probs = nn.functional.log_softmax(logits, dim=-1, dtype=torch.float32)
             log_probs = self.processors(flat, log_probs)
             stop = self.step(log_probs, cur_len)
             cur_len += 1
@@ -142,7 +151,11 @@ class _ArticleBeams:
             early_stopping=self.early_stopping)
         # Beams move only within their article: the self-attention cache follows them; the cross-attention
         # cache holds one article's encoder keys/values for all its beams and stays.
-        self.cache.self_attention_cache.reorder_cache(self.running_indices[..., cur_len - self.prompt_len].reshape(-1))
+        moved = self.running_indices[..., cur_len - self.prompt_len].reshape(-1)
+        if self.decoding_step is not None:
+            self.decoding_step.reorder(moved)
+        else:
+            self.cache.self_attention_cache.reorder_cache(moved)
         return stop
 
     def top_k_continuations(self, log_probs: torch.Tensor, cur_len: int) -> tuple[torch.Tensor, ...]:
@@ -170,8 +183,11 @@ class _ArticleBeams:
         for name in ("running", "sequences", "running_scores", "scores", "finished", "improvable",
                      "running_indices", "indices", "articles"):
             setattr(self, name, getattr(self, name)[keep])
-        self.cache.self_attention_cache.batch_select_indices(rows)
-        self.cache.cross_attention_cache.batch_select_indices(keep if self.per_article else rows)
+        if self.decoding_step is not None:
+            self.decoding_step.keep(keep, rows)
+        else:
+            self.cache.self_attention_cache.batch_select_indices(rows)
+            self.cache.cross_attention_cache.batch_select_indices(keep if self.per_article else rows)
         encoder = self.kwargs["encoder_outputs"]
         encoder["last_hidden_state"] = encoder["last_hidden_state"][keep if self.per_article else rows]
         self.kwargs["attention_mask"] = self.kwargs["attention_mask"][keep if self.per_article else rows]
@@ -180,6 +196,19 @@ class _ArticleBeams:
         for processor in self.processors:
             if hasattr(processor, "keep_articles"):  # a processor with per-article state (the benchmark's)
                 processor.keep_articles(keep)
+
+    def _decoding_step(self, model: Any, kwargs: dict[str, Any]) -> Any:
+        """app/model/decoder_step.py's step for an MBart model whose decoder starts from one token, each
+        article's encoder output once (the folded attention), no cache or decoder mask of the caller's;
+        else None, and the step runs through `model(...)`."""
+        from app.model import decoder_step
+
+        cache = kwargs.get("past_key_values")
+        if (not self.per_article or self.prompt_len != 1 or kwargs.get("decoder_attention_mask") is not None
+                or (cache is not None and cache.get_seq_length() > 0) or not decoder_step.supported(model)):
+            return None
+        return decoder_step.MBartDecodingStep(
+            model, kwargs["encoder_outputs"]["last_hidden_state"], kwargs.get("attention_mask"), self.beams)
 
     def output(self) -> torch.LongTensor:
         width = max(len(ids) for ids in self.results.values())
