@@ -27,12 +27,15 @@ every way N times, interleaved, and shows the median. --warm K times K calls aft
 each process (a running service's case; the default times the first call). --pair A,B loads two ways in
 one process and alternates their calls: the ratio per pair of calls, which holds when the machine's speed
 drifts between minutes (separate processes' medians do not), and the encoder's seconds in each call, so
-the ratio of the rest (the decoding) shows too. Wrap timed runs in
+the ratio of the rest (the decoding) shows too. --step NUMERICS times one decoding step (all articles x 3
+beams) through `model(...)` against app/model/decoder_step.py, alternated, and checks that their logits
+are identical. Wrap timed runs in
 `flock /tmp/mojaz-bench.lock`.
 
     flock /tmp/mojaz-bench.lock .venv/bin/python scripts/bench_model.py --repeat 3
     .venv/bin/python scripts/bench_model.py --articles 3 --ways lib-fp32,mojaz-fp32     # quick look
     flock /tmp/mojaz-bench.lock .venv/bin/python scripts/bench_model.py --pair lib-bf16,mojaz-bf16 --calls 9
+    flock /tmp/mojaz-bench.lock .venv/bin/python scripts/bench_model.py --step bf16     # one decoding step
 """
 
 from __future__ import annotations
@@ -316,6 +319,54 @@ def paired(library: str, ours: str, count: int, calls: int) -> int:
     return 0
 
 
+def decoding_steps(numerics: str, count: int, steps: int) -> int:
+    """One decoding step through `model(...)` (the library's forward, as beam search called it before
+    app/model/decoder_step.py) against app/model/decoder_step.py's, alternated on the same inputs, with
+    the product's model and folded attention: all articles x 3 beams decoding, beams moved at random
+    within their article after each step. Checks the logits are equal bit for bit."""
+    import torch
+    from transformers.cache_utils import DynamicCache, EncoderDecoderCache
+    from transformers.modeling_outputs import BaseModelOutput
+
+    from app.model.decoder_step import MBartDecodingStep
+    from app.model.generation import _encoded_alone, _register_folded_attention
+    from app.model.loader import load_model
+
+    threads = set_threads()
+    model = load_model(str(model_folder()), numerics)
+    model.set_attn_implementation(_register_folded_attention())
+    inputs, _ = articles(count)
+    width = max(map(len, inputs))
+    mask = (torch.tensor([row + [PAD] * (width - len(row)) for row in inputs]) != PAD).long()
+    generator = torch.Generator().manual_seed(0)
+    library, ours, equal = [], [], True
+    with torch.inference_mode():
+        states = _encoded_alone(model, inputs, width)["encoder_outputs"].last_hidden_state
+        step = MBartDecodingStep(model, states, mask, BEAMS)
+        cache = EncoderDecoderCache(DynamicCache(), DynamicCache())
+        tokens = torch.full((count * BEAMS,), EOS)
+        for _ in range(steps):
+            started = time.perf_counter()
+            want = model(encoder_outputs=BaseModelOutput(last_hidden_state=states), attention_mask=mask,
+                         decoder_input_ids=tokens[:, None], past_key_values=cache, use_cache=True).logits[:, -1]
+            library.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            got = step.step(tokens)
+            ours.append(time.perf_counter() - started)
+            equal = equal and torch.equal(got, want)
+            tokens = torch.randint(5, ARABART["vocab_size"], (count * BEAMS,), generator=generator)
+            moved = (torch.arange(count)[:, None] * BEAMS
+                     + torch.randint(0, BEAMS, (count, BEAMS), generator=generator)).flatten()
+            cache.self_attention_cache.reorder_cache(moved)
+            step.reorder(moved)
+    ratios = sorted(a / b for a, b in zip(library[1:], ours[1:], strict=True))  # the first builds the caches
+    print(f"{numerics}, {threads} threads, {count * BEAMS} rows, steps 2-{steps}: model(...) "
+          f"{statistics.median(library[1:]) * 1e3:.1f} ms, decoder_step {statistics.median(ours[1:]) * 1e3:.1f} ms"
+          f" (median); ratio per step {statistics.median(ratios):.2f}x ({ratios[0]:.2f}-{ratios[-1]:.2f}); "
+          f"logits {'identical' if equal else 'DIFFERENT'}")
+    return 0 if equal else 1
+
+
 def encoder_clock(model) -> list[float]:
     """Wrap `model`'s encoder forward so that its seconds add up in the returned one-item list."""
     import functools
@@ -356,11 +407,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pair", metavar="LIBRARY_WAY,MOJAZ_WAY",
                         help="both ways in one process, calls alternated (--calls pairs): the ratio per pair")
     parser.add_argument("--calls", type=int, default=9, help="pairs of calls for --pair")
+    parser.add_argument("--step", metavar="NUMERICS", choices=["fp32", "bf16", "int8", "bf16-int8"],
+                        help="time one decoding step: model(...) against app/model/decoder_step.py")
+    parser.add_argument("--steps", type=int, default=25, help="decoding steps for --step")
     parser.add_argument("--child", choices=sorted(WAYS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(args.child, args.articles, args.warm)
         return 0
+    if args.step:
+        model_folder()
+        return decoding_steps(args.step, args.articles, max(2, args.steps))
     if args.pair:
         pair = args.pair.split(",")
         if len(pair) != 2 or any(way not in WAYS for way in pair):
