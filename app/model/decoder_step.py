@@ -3,13 +3,15 @@ machinery around them.
 
 A beam search step asks the decoder for one token's logits per beam. Through `model(...)` that step also
 builds masks, cache objects and output classes and dispatches through the attention interface: on this
-project's CPUs, with a model of AraBART's shape, 3-5 ms of every 10-30 ms step (docs/BENCHMARKS.md). Here
+project's CPU, with a model of AraBART's shape and 15 rows, the step here is 4-5 ms shorter than a 28-42 ms
+bf16 step and 11-12 ms shorter than a 55-67 ms fp32 one (docs/BENCHMARKS.md, `bench_model.py --step`). Here
 the step calls the same modules in the same order (MBartDecoder.forward and MBartDecoderLayer.forward,
 transformers 5, pre-layer-norm), with the same attention calls: `scaled_dot_product_attention` on the
 self-attention cache as the library grows it (`torch.cat` each step, `index_select` when beams move),
 and on the cross-attention keys and values of each article, computed once, that all of the article's
 beams attend to in one call (as app/model/generation.py's folded attention does). So the logits are
-the library's, bit for bit (tested in fp32, bf16 and int8, and tokens through whole beam searches).
+`model(...)`'s, bit for bit (tested in fp32, bf16 and int8; tokens against the library's own beam search
+in tests/test_model_identical_tokens.py).
 
 Only MBart-architecture models (AraBART and the project's tiny models) qualify (`supported`); any other
 model, or a decoder prompt of more than one token, goes through `model(...)` as before.
