@@ -71,7 +71,7 @@ class _ArticleBeams:
             model_kwargs["attention_mask"] = model_kwargs["attention_mask"][:: self.beams]
         self.decoding_step = self._decoding_step(model, model_kwargs)
         self.cache = model_kwargs.get("past_key_values")
-        if self.cache is None or not hasattr(self.cache, "self_attention_cache"):
+        if self.decoding_step is None and (self.cache is None or not hasattr(self.cache, "self_attention_cache")):
             from transformers.cache_utils import DynamicCache, EncoderDecoderCache
 
             self.cache = model_kwargs["past_key_values"] = EncoderDecoderCache(DynamicCache(), DynamicCache())
@@ -185,14 +185,14 @@ class _ArticleBeams:
             setattr(self, name, getattr(self, name)[keep])
         if self.decoding_step is not None:
             self.decoding_step.keep(keep, rows)
-        else:
+        else:  # model(...) reads the cache and the encoder's outputs from the keyword arguments
             self.cache.self_attention_cache.batch_select_indices(rows)
             self.cache.cross_attention_cache.batch_select_indices(keep if self.per_article else rows)
-        encoder = self.kwargs["encoder_outputs"]
-        encoder["last_hidden_state"] = encoder["last_hidden_state"][keep if self.per_article else rows]
-        self.kwargs["attention_mask"] = self.kwargs["attention_mask"][keep if self.per_article else rows]
-        if self.kwargs.get("decoder_attention_mask") is not None:
-            self.kwargs["decoder_attention_mask"] = self.kwargs["decoder_attention_mask"][rows]
+            encoder = self.kwargs["encoder_outputs"]
+            encoder["last_hidden_state"] = encoder["last_hidden_state"][keep if self.per_article else rows]
+            self.kwargs["attention_mask"] = self.kwargs["attention_mask"][keep if self.per_article else rows]
+            if self.kwargs.get("decoder_attention_mask") is not None:
+                self.kwargs["decoder_attention_mask"] = self.kwargs["decoder_attention_mask"][rows]
         for processor in self.processors:
             if hasattr(processor, "keep_articles"):  # a processor with per-article state (the benchmark's)
                 processor.keep_articles(keep)

@@ -71,19 +71,14 @@ class MBartDecodingStep:
 
     def step(self, tokens: torch.Tensor) -> torch.Tensor:
         """Logits (rows, vocabulary) for the next position, given each row's last token (rows,)."""
-        decoder, rows = self.decoder, tokens.shape[0]
-        embedded = decoder.embed_tokens(tokens[:, None])
-        position = torch.arange(1) + self.length
-        hidden = embedded + decoder.embed_positions(tokens[:, None], self.length, position_ids=position)
+        decoder, rows, ids = self.decoder, tokens.shape[0], tokens[:, None]
+        position = torch.tensor([self.length])
+        hidden = decoder.embed_tokens(ids) + decoder.embed_positions(ids, self.length, position_ids=position)
         hidden = decoder.layernorm_embedding(hidden)
-        for index, layer in enumerate(self.layers):
-            residual = hidden
-            hidden = residual + self._self_attention(layer, index, layer.self_attn_layer_norm(hidden))
-            residual = hidden
-            hidden = residual + self._cross_attention(layer, index, layer.encoder_attn_layer_norm(hidden), rows)
-            residual = hidden
-            hidden = layer.fc2(layer.activation_fn(layer.fc1(layer.final_layer_norm(hidden))))
-            hidden = residual + hidden
+        for index, layer in enumerate(self.layers):  # each block adds to its input (the residual), pre-norm
+            hidden = hidden + self._self_attention(layer, index, layer.self_attn_layer_norm(hidden))
+            hidden = hidden + self._cross_attention(layer, index, layer.encoder_attn_layer_norm(hidden), rows)
+            hidden = hidden + layer.fc2(layer.activation_fn(layer.fc1(layer.final_layer_norm(hidden))))
         hidden = decoder.layer_norm(hidden)
         self.length += 1
         return (self.head(hidden) + self.bias)[:, -1, :]
@@ -98,7 +93,7 @@ class MBartDecodingStep:
         self.keys[index], self.values[index] = key, value
         output = functional.scaled_dot_product_attention(
             query, key, value, attn_mask=None, dropout_p=0.0, scale=self.scaling, is_causal=False)
-        return attention.out_proj(output.transpose(1, 2).contiguous().reshape(hidden.shape[0], 1, -1).contiguous())
+        return attention.out_proj(output.transpose(1, 2).reshape(hidden.shape[0], 1, -1))
 
     def _cross_attention(self, layer: Any, index: int, hidden: torch.Tensor, rows: int) -> torch.Tensor:
         attention = layer.encoder_attn
@@ -109,8 +104,7 @@ class MBartDecodingStep:
         output = functional.scaled_dot_product_attention(
             folded, self.cross_keys[index], self.cross_values[index], attn_mask=self.mask, dropout_p=0.0,
             scale=self.scaling, is_causal=False)
-        output = output.reshape(articles, heads, beams, dim).transpose(1, 2).contiguous()
-        return attention.out_proj(output.reshape(rows, 1, heads, dim).reshape(rows, 1, -1).contiguous())
+        return attention.out_proj(output.transpose(1, 2).reshape(rows, 1, -1))  # article-major rows again
 
     def reorder(self, rows: torch.Tensor) -> None:
         """Beams moved: row i's self-attention history is now that of row rows[i] (the library's
