@@ -351,7 +351,7 @@ def decoding_steps(numerics: str, count: int, steps: int) -> int:
                          decoder_input_ids=tokens[:, None], past_key_values=cache, use_cache=True).logits[:, -1]
             library.append(time.perf_counter() - started)
             started = time.perf_counter()
-            got = step.step(tokens)
+            got = step.step(tokens[:, None])
             ours.append(time.perf_counter() - started)
             equal = equal and torch.equal(got, want)
             tokens = torch.randint(5, ARABART["vocab_size"], (count * BEAMS,), generator=generator)

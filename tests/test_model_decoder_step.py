@@ -76,7 +76,7 @@ def test_each_step_gives_the_models_own_logits_bit_for_bit(trained_model_dir: Pa
         for position in range(12):
             want = model(encoder_outputs=BaseModelOutput(last_hidden_state=states), attention_mask=mask,
                          decoder_input_ids=tokens[:, None], past_key_values=cache, use_cache=True).logits[:, -1]
-            got = step.step(tokens)
+            got = step.step(tokens[:, None])
             assert got.dtype == want.dtype and torch.equal(got, want), (numerics, position)
             checked += 1
             # Outputs differ by article, so a mix-up between articles cannot pass unseen.

@@ -51,7 +51,7 @@ class _ArticleBeams:
                  model_kwargs: dict[str, Any]) -> None:
         from app.model.generation import FOLDED_ATTENTION
 
-        self.model, self.processors, self.stopping, self.kwargs = model, processors, stopping, model_kwargs
+        self.model, self.processors, self.stopping = model, processors, stopping
         self.config = config
         self.beams = config.num_beams
         self.early_stopping, self.length_penalty, self.max_length = (
@@ -69,12 +69,7 @@ class _ArticleBeams:
         if self.per_article:  # the encoder mask too: the library builds it with the encoder output's rows
             encoder["last_hidden_state"] = encoder["last_hidden_state"][:: self.beams]
             model_kwargs["attention_mask"] = model_kwargs["attention_mask"][:: self.beams]
-        self.decoding_step = self._decoding_step(model, model_kwargs)
-        self.cache = model_kwargs.get("past_key_values")
-        if self.decoding_step is None and (self.cache is None or not hasattr(self.cache, "self_attention_cache")):
-            from transformers.cache_utils import DynamicCache, EncoderDecoderCache
-
-            self.cache = model_kwargs["past_key_values"] = EncoderDecoderCache(DynamicCache(), DynamicCache())
+        self.decoder = self._decoder(model, model_kwargs)
 
         batch, beams = self.count, self.beams
         self.running = torch.full((batch, beams, self.max_length), self.fill, dtype=torch.int64)
@@ -93,19 +88,9 @@ class _ArticleBeams:
 
     def run(self) -> torch.LongTensor:
         model, cur_len = self.model, self.prompt_len
-        lean = self.decoding_step
-        if lean is None:
-            outputs = model._prefill(self.running[:, :, :cur_len].reshape(-1, cur_len), self.config, self.kwargs)
         while True:
             flat = self.running[:, :, :cur_len].reshape(-1, cur_len)
-            if lean is not None:
-                logits = lean.step(flat[:, -1])
-            else:
-                if outputs is None:
-                    inputs = model.prepare_inputs_for_generation(flat, next_sequence_length=1, **self.kwargs)
-                    outputs = model(**inputs, return_dict=True)
-                self.kwargs = model._update_model_kwargs_for_generation(outputs, self.kwargs, is_encoder_decoder=True)
-                logits, outputs = outputs.logits[:, -1, :], None
+            logits = self.decoder.step(flat)
             # Reduced-precision logits tie often; their tokens are not claimed to be the library's (top_k.py).
             self.torch_ties = logits.dtype == torch.float32
             # One pass from the last position's logits to fp32 log-probabilities (the library copies to fp32
@@ -151,11 +136,7 @@ class _ArticleBeams:
             early_stopping=self.early_stopping)
         # Beams move only within their article: the self-attention cache follows them; the cross-attention
         # cache holds one article's encoder keys/values for all its beams and stays.
-        moved = self.running_indices[..., cur_len - self.prompt_len].reshape(-1)
-        if self.decoding_step is not None:
-            self.decoding_step.reorder(moved)
-        else:
-            self.cache.self_attention_cache.reorder_cache(moved)
+        self.decoder.reorder(self.running_indices[..., cur_len - self.prompt_len].reshape(-1))
         return stop
 
     def top_k_continuations(self, log_probs: torch.Tensor, cur_len: int) -> tuple[torch.Tensor, ...]:
@@ -183,30 +164,22 @@ class _ArticleBeams:
         for name in ("running", "sequences", "running_scores", "scores", "finished", "improvable",
                      "running_indices", "indices", "articles"):
             setattr(self, name, getattr(self, name)[keep])
-        if self.decoding_step is not None:
-            self.decoding_step.keep(keep, rows)
-        else:  # model(...) reads the cache and the encoder's outputs from the keyword arguments
-            self.cache.self_attention_cache.batch_select_indices(rows)
-            self.cache.cross_attention_cache.batch_select_indices(keep if self.per_article else rows)
-            encoder = self.kwargs["encoder_outputs"]
-            encoder["last_hidden_state"] = encoder["last_hidden_state"][keep if self.per_article else rows]
-            self.kwargs["attention_mask"] = self.kwargs["attention_mask"][keep if self.per_article else rows]
-            if self.kwargs.get("decoder_attention_mask") is not None:
-                self.kwargs["decoder_attention_mask"] = self.kwargs["decoder_attention_mask"][rows]
+        self.decoder.keep(keep, rows)
         for processor in self.processors:
             if hasattr(processor, "keep_articles"):  # a processor with per-article state (the benchmark's)
                 processor.keep_articles(keep)
 
-    def _decoding_step(self, model: Any, kwargs: dict[str, Any]) -> Any:
+    def _decoder(self, model: Any, kwargs: dict[str, Any]) -> Any:
         """app/model/decoder_step.py's step for an MBart model whose decoder starts from one token, each
         article's encoder output once (the folded attention), no cache or decoder mask of the caller's;
-        else None, and the step runs through `model(...)`."""
+        else the step through `model(...)`. Both: step(ids so far) -> logits, reorder(rows), keep(articles,
+        rows)."""
         from app.model import decoder_step
 
         cache = kwargs.get("past_key_values")
         if (not self.per_article or self.prompt_len != 1 or kwargs.get("decoder_attention_mask") is not None
                 or (cache is not None and cache.get_seq_length() > 0) or not decoder_step.supported(model)):
-            return None
+            return _ModelForward(model, self.config, kwargs, self.per_article)
         return decoder_step.MBartDecodingStep(
             model, kwargs["encoder_outputs"]["last_hidden_state"], kwargs.get("attention_mask"), self.beams)
 
@@ -216,3 +189,38 @@ class _ArticleBeams:
         for article, ids in self.results.items():
             out[article, : len(ids)] = ids
         return out
+
+
+class _ModelForward:
+    """The decoding step through `model(...)`, with the library's cache and keyword arguments (any model)."""
+
+    def __init__(self, model: Any, config: Any, kwargs: dict[str, Any], per_article: bool) -> None:
+        from transformers.cache_utils import DynamicCache, EncoderDecoderCache
+
+        self.model, self.config, self.kwargs, self.per_article, self.first = model, config, kwargs, per_article, True
+        self.cache = kwargs.get("past_key_values")
+        if self.cache is None or not hasattr(self.cache, "self_attention_cache"):
+            self.cache = kwargs["past_key_values"] = EncoderDecoderCache(DynamicCache(), DynamicCache())
+
+    def step(self, ids: torch.Tensor) -> torch.Tensor:
+        model = self.model
+        if self.first:
+            self.first = False
+            outputs = model._prefill(ids, self.config, self.kwargs)
+        else:
+            outputs = model(**model.prepare_inputs_for_generation(ids, next_sequence_length=1, **self.kwargs),
+                            return_dict=True)
+        self.kwargs = model._update_model_kwargs_for_generation(outputs, self.kwargs, is_encoder_decoder=True)
+        return outputs.logits[:, -1, :]
+
+    def reorder(self, rows: torch.Tensor) -> None:
+        self.cache.self_attention_cache.reorder_cache(rows)
+
+    def keep(self, articles: torch.Tensor, rows: torch.Tensor) -> None:
+        self.cache.self_attention_cache.batch_select_indices(rows)
+        self.cache.cross_attention_cache.batch_select_indices(articles if self.per_article else rows)
+        encoder = self.kwargs["encoder_outputs"]
+        encoder["last_hidden_state"] = encoder["last_hidden_state"][articles if self.per_article else rows]
+        self.kwargs["attention_mask"] = self.kwargs["attention_mask"][articles if self.per_article else rows]
+        if self.kwargs.get("decoder_attention_mask") is not None:
+            self.kwargs["decoder_attention_mask"] = self.kwargs["decoder_attention_mask"][rows]

@@ -69,9 +69,10 @@ class MBartDecodingStep:
         """(rows, positions, d_model) -> (rows, heads, positions, head_dim), a view as the library takes it."""
         return states.view(*states.shape[:-1], -1, self.head_dim).transpose(1, 2)
 
-    def step(self, tokens: torch.Tensor) -> torch.Tensor:
-        """Logits (rows, vocabulary) for the next position, given each row's last token (rows,)."""
-        decoder, rows, ids = self.decoder, tokens.shape[0], tokens[:, None]
+    def step(self, ids: torch.Tensor) -> torch.Tensor:
+        """Logits (rows, vocabulary) for the next position, given each row's tokens so far (rows, length):
+        the last one is new, the others are in the cache."""
+        decoder, rows, ids = self.decoder, ids.shape[0], ids[:, -1:]
         position = torch.tensor([self.length])
         hidden = decoder.embed_tokens(ids) + decoder.embed_positions(ids, self.length, position_ids=position)
         hidden = decoder.layernorm_embedding(hidden)
